@@ -1,0 +1,1 @@
+//! Normalisers (filled in next).
