@@ -49,7 +49,7 @@ fn render_table(out: &mut String, t: &Table) {
         for p in &t.partition_columns {
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} |",
+                "| `{}` | `{}` | {} |",
                 p.name,
                 p.dtype,
                 cell(&p.description)
@@ -61,7 +61,7 @@ fn render_table(out: &mut String, t: &Table) {
     for (i, c) in t.columns.iter().enumerate() {
         let _ = writeln!(
             out,
-            "| {} | `{}` | {} | {} | {} | {} |",
+            "| {} | `{}` | `{}` | {} | {} | {} |",
             i + 1,
             c.name,
             c.dtype,

@@ -480,7 +480,9 @@ fn ascii_word_boundaries(chars: &[char], pos: usize, len: usize) -> bool {
     let ends_word = chars.get(pos + len - 1).is_some_and(word);
     let before = pos.checked_sub(1).and_then(|p| chars.get(p));
     let after = chars.get(pos + len);
-    !(starts_word && before.is_some_and(word)) && !(ends_word && after.is_some_and(word))
+    let continues_before = starts_word && before.is_some_and(word);
+    let continues_after = ends_word && after.is_some_and(word);
+    !continues_before && !continues_after
 }
 
 #[cfg(test)]
