@@ -222,6 +222,22 @@ pub fn write_budget_lines(
     Ok(written)
 }
 
+/// Removes `.NAME.staging-PID` folders whose process is gone (a run that was killed).
+fn remove_abandoned_staging(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.staging-");
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for e in entries.flatten() {
+        let fname = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = fname.strip_prefix(&prefix).and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+        if !alive {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 /// A folder being filled next to the final output, moved into place by [`Staging::commit`].
 /// Dropped without commit, it is removed and the previous output stays as it was.
 pub struct Staging {
@@ -247,6 +263,7 @@ impl Staging {
         if !target.exists() && old.exists() {
             fs::rename(&old, target).map_err(io_err(&old))?;
         }
+        remove_abandoned_staging(parent, &name);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(io_err(&dir))?;

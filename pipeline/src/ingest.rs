@@ -473,6 +473,14 @@ pub fn ingest(opts: &IngestOptions, progress: &dyn Fn(usize, usize, &str)) -> Re
     };
     let json = serde_json::to_string_pretty(&manifest).map_err(|e| IngestError::Manifest(e.to_string()))?;
     std::fs::write(staging.dir.join("manifest.json"), json).map_err(|e| IngestError::Manifest(e.to_string()))?;
+    // Test hook: hold the finished staging folder before the commit, so that tests can kill the
+    // run at its most delicate point and see the previous output survive.
+    if let Some(ms) = std::env::var("YOSAN_PAUSE_BEFORE_COMMIT_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
     staging.commit()?;
     Ok(manifest.summary)
 }
