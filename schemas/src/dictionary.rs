@@ -12,8 +12,8 @@ pub fn data_dictionary_markdown() -> String {
     out.push_str("## Tables\n\n");
     let _ = writeln!(
         out,
-        "The dataset is a directory of Parquet files ({} compression), one folder per table \
-         (contract version {}). Columns are listed in the order the pipeline writes them; \
+        "The dataset is a directory of Parquet files ({} compression): `budget_lines` is \
+         Hive-partitioned, the other tables are single files (contract version {}). Columns are listed in the order the pipeline writes them; \
          *null* says whether a value may be missing.\n",
         ds.compression, ds.version
     );

@@ -89,6 +89,17 @@ pub fn is_valid_code(code: &str) -> bool {
         && check_digit(&code[..5]).is_some_and(|d| code.ends_with(d))
 }
 
+/// How strongly a mention in running text names a body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Strength {
+    /// A short, former or foreign name (KIP, 神奈川産業振興センター, 篠山市).
+    Alias,
+    /// The body's name, possibly with its district (横浜市, 島尻郡伊是名村).
+    Name,
+    /// The name with its prefecture (神奈川県横浜市).
+    Qualified,
+}
+
 /// Look-ups over every known body.
 #[derive(Debug)]
 pub struct Registry {
@@ -96,9 +107,10 @@ pub struct Registry {
     by_code: HashMap<String, usize>,
     by_former_code: HashMap<String, usize>,
     by_key: HashMap<String, Vec<usize>>,
-    /// Patterns for [`Registry::find_in_text`]: key → (entry, prefecture-qualified).
-    patterns: HashMap<String, Vec<(usize, bool)>>,
-    max_pattern_chars: usize,
+    /// Patterns for [`Registry::find_in_text`]: key → (entry, strength).
+    patterns: HashMap<String, Vec<(usize, Strength)>>,
+    /// Pattern lengths in characters by first character, longest first.
+    lengths_by_first: HashMap<char, Vec<usize>>,
 }
 
 /// The registry, parsed once from the embedded files.
@@ -196,7 +208,7 @@ impl Registry {
         let mut by_code = HashMap::new();
         let mut by_former_code = HashMap::new();
         let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut patterns: HashMap<String, Vec<(usize, bool)>> = HashMap::new();
+        let mut patterns: HashMap<String, Vec<(usize, Strength)>> = HashMap::new();
         for (i, j) in entries.iter().enumerate() {
             if let Some(code) = &j.code {
                 by_code.insert(code.clone(), i);
@@ -225,25 +237,41 @@ impl Registry {
                     && pref_key
                         .as_deref()
                         .is_some_and(|p| k.starts_with(p) && k.len() > p.len());
+                let strength = if qualified {
+                    Strength::Qualified
+                } else if !is_alias || k.ends_with(&key(&j.name)) {
+                    // the name, or the name with its district or island (島尻郡伊是名村)
+                    Strength::Name
+                } else {
+                    Strength::Alias
+                };
                 let list = patterns.entry(k).or_default();
                 match list.iter_mut().find(|(e, _)| *e == i) {
-                    Some(found) => found.1 |= qualified,
-                    None => list.push((i, qualified)),
+                    Some(found) => found.1 = found.1.max(strength),
+                    None => list.push((i, strength)),
                 }
             }
         }
-        let max_pattern_chars = patterns
-            .keys()
-            .map(|k| k.chars().count())
-            .max()
-            .unwrap_or(0);
+        let mut lengths_by_first: HashMap<char, Vec<usize>> = HashMap::new();
+        for k in patterns.keys() {
+            if let Some(first) = k.chars().next() {
+                lengths_by_first
+                    .entry(first)
+                    .or_default()
+                    .push(k.chars().count());
+            }
+        }
+        for lengths in lengths_by_first.values_mut() {
+            lengths.sort_unstable_by(|a, b| b.cmp(a));
+            lengths.dedup();
+        }
         Registry {
             entries,
             by_code,
             by_former_code,
             by_key,
             patterns,
-            max_pattern_chars,
+            lengths_by_first,
         }
     }
 
@@ -354,9 +382,13 @@ impl Registry {
     ///
     /// The text is folded like a declared value, then read left to right
     /// taking the longest known name at each position, so 神奈川県横浜市 is one
-    /// mention of 横浜市 (not also of 神奈川県) and 東村山市 is not 東村. Order:
-    /// prefecture-qualified mentions first (神奈川県横浜市, or 横浜市 in a text
-    /// that also names 神奈川県), then longer matches, then earlier ones.
+    /// mention of 横浜市 (not also of 神奈川県) and 東村山市 is not 東村.
+    /// Order: bodies named with their prefecture (神奈川県横浜市, 東京都府中市)
+    /// first, then bodies named by their name (横浜市, 公益財団法人神奈川産業振興センター)
+    /// before bodies named only by an alias (KIP, 神奈川産業振興センター, a
+    /// former name); within each group, the body named first comes first (on
+    /// a cover, the publisher is usually named before anyone else).
+    ///
     /// A plain name shared by several bodies (府中市) counts only when the text
     /// names the prefecture of exactly one of them; otherwise it is left out
     /// (see [`Registry::candidates`]). Short prefecture names (神奈川) are not
@@ -364,15 +396,20 @@ impl Registry {
     pub fn find_in_text(&self, text: &str) -> Vec<&Jurisdiction> {
         struct Hit<'a> {
             pos: usize,
-            len: usize,
-            candidates: &'a [(usize, bool)],
+            candidates: &'a [(usize, Strength)],
         }
         let chars: Vec<char> = key(text).chars().collect();
         let mut hits = Vec::new();
         let mut i = 0;
         while i < chars.len() {
-            let longest = self.max_pattern_chars.min(chars.len() - i);
-            let found = (2..=longest).rev().find_map(|len| {
+            let lengths = self
+                .lengths_by_first
+                .get(&chars[i])
+                .map_or(&[][..], Vec::as_slice);
+            let found = lengths.iter().find_map(|&len| {
+                if i + len > chars.len() {
+                    return None;
+                }
                 let s: String = chars[i..i + len].iter().collect();
                 self.patterns
                     .get(&s)
@@ -381,11 +418,7 @@ impl Registry {
             });
             match found {
                 Some((len, candidates)) => {
-                    hits.push(Hit {
-                        pos: i,
-                        len,
-                        candidates,
-                    });
+                    hits.push(Hit { pos: i, candidates });
                     i += len;
                 }
                 None => i += 1,
@@ -402,43 +435,41 @@ impl Registry {
         };
         let mut named_prefectures: HashSet<&str> = HashSet::new();
         for hit in &hits {
-            if let [(idx, qualified)] = hit.candidates {
-                if *qualified || self.entries[*idx].kind == "prefecture" {
+            if let [(idx, strength)] = hit.candidates {
+                if *strength == Strength::Qualified || self.entries[*idx].kind == "prefecture" {
                     named_prefectures.extend(prefix_of(*idx));
                 }
             }
         }
 
-        // (entry, qualified, match length, position)
-        let mut found: Vec<(usize, bool, usize, usize)> = Vec::new();
+        // Per body: strongest mention, first position.
+        let mut found: Vec<(usize, Strength, usize)> = Vec::new();
         for hit in &hits {
             let chosen = match hit.candidates {
                 [one] => Some(*one),
                 many => {
-                    let inside: Vec<&(usize, bool)> = many
+                    let inside: Vec<&(usize, Strength)> = many
                         .iter()
                         .filter(|(idx, _)| {
                             prefix_of(*idx).is_some_and(|p| named_prefectures.contains(p))
                         })
                         .collect();
                     match inside.as_slice() {
-                        [one] => Some((one.0, true)),
+                        [one] => Some(**one),
                         _ => None,
                     }
                 }
             };
-            if let Some((idx, qualified)) = chosen {
-                let j = &self.entries[idx];
-                let context = j.kind != "prefecture"
-                    && prefix_of(idx).is_some_and(|p| named_prefectures.contains(p));
-                found.push((idx, qualified || context, hit.len, hit.pos));
+            if let Some((idx, strength)) = chosen {
+                match found.iter_mut().find(|f| f.0 == idx) {
+                    Some(f) => f.1 = f.1.max(strength),
+                    None => found.push((idx, strength, hit.pos)),
+                }
             }
         }
-        found.sort_by_key(|&(_, qualified, len, pos)| (Reverse(qualified), Reverse(len), pos));
-        let mut seen = HashSet::new();
+        found.sort_by_key(|&(_, strength, pos)| (Reverse(strength), pos));
         found
             .into_iter()
-            .filter(|(idx, ..)| seen.insert(*idx))
             .map(|(idx, ..)| &self.entries[idx])
             .collect()
     }
