@@ -29,7 +29,8 @@
 //! - One pair of enclosing parentheses, ASCII or full-width: `(400,000)`, `（400,000）`, which sets
 //!   [`ParsedAmount::parenthesized`] and does not change the sign.
 //! - "None" marks: a text made only of `-` `－` `‐` `‑` `–` `—` `―` `−` `…` `‥` `─` `⸺` `⸻` and `ー`
-//!   (one or more, e.g. `―`, `――`) is [`AmountValue::NoneMark`], kept apart from zero. The katakana
+//!   (one to three of them, e.g. `―`, `――`; a longer run is a rule line, not a cell value) is
+//!   [`AmountValue::NoneMark`], kept apart from zero. The katakana
 //!   prolonged sound mark `ー` is included because it is what a Japanese input method types for a
 //!   dash, and in an amount cell it cannot mean anything else.
 //! - Figures that are not money ([`AmountValue::NotMoney`]): percentages `99.4%`, `%` alone;
@@ -710,7 +711,7 @@ pub fn parse_amount(text: &str, default_unit: Unit) -> Result<ParsedAmount, Amou
         parenthesized,
         negative: false,
     };
-    if t.chars().all(is_none_mark) {
+    if t.chars().count() <= 3 && t.chars().all(is_none_mark) {
         return Ok(simple(AmountValue::NoneMark));
     }
     let (negative, body) = strip_sign(t);
@@ -1253,7 +1254,7 @@ mod tests {
     #[test]
     fn none_marks() {
         for text in [
-            "-", "－", "―", "—", "…", "‐", "ー", "ｰ", "−", "――", "--", " - ", "(－)", "─",
+            "-", "－", "―", "—", "…", "‐", "ー", "ｰ", "−", "――", "--", "---", " - ", "(－)", "─",
         ] {
             let p = parse_amount(text, Unit::Thousand);
             assert_eq!(p.map(|p| p.value), Ok(NoneMark), "text {text:?}");
@@ -1324,6 +1325,8 @@ mod tests {
             ("百万", Unit::Yen, nan("百万")),
             ("億", Unit::Yen, nan("億")),
             ("△", Unit::Yen, nan("△")),
+            ("----", Unit::Yen, nan("----")),
+            ("------------------", Unit::Yen, nan("------------------")),
             ("()", Unit::Yen, nan("()")),
             ("1,2345", Unit::Yen, nan("1,2345")),
             ("1,23", Unit::Yen, nan("1,23")),

@@ -12,7 +12,7 @@
 //! | era name, number, `年` | `令和4年`, `平成31年` | the calendar-year form, read as that year |
 //! | era name and number alone | `令和4` (as in `令和4～6年度`) | |
 //! | era ligature | `㋿4年度`, `㍻30年度`, `㍼63年` | U+32FF, U+337B–U+337E |
-//! | era letter, number | `R4`, `R04`, `R4年度`, `R.4`, `H30`, `H30年度`, `S63`, `R元年度` | capitals `M T S H R` only, no space after the letter; Arabic digits or `元` |
+//! | era letter, number | `R4`, `R04`, `R4年度`, `R.4`, `H30`, `H30年度`, `S63`, `R元年度` | capitals `M T S H R` only (`S H R` only in prose), no space after the letter; Arabic digits or `元` |
 //! | four digits, `年度` or `年` | `2022年度`, `２０２２年度`, `2022年` | Gregorian, 1868–2999 |
 //! | `FY` and four digits | `FY2022`, `FY 2022` | |
 //! | number and `年度` without an era | `4年度`, `元年度`, `５年度`, `三年度` | resolved with the `context` era; `None` without one. `4年` alone is a duration, not a year, and is not read |
@@ -304,7 +304,10 @@ fn match_year(cur: &mut Cursor<'_>, context: Option<Era>, mode: Mode) -> Option<
         let mut probe = *cur;
         probe.pos += len;
         if by_letter {
-            if !(mode == Mode::Scan && after_word) {
+            // In prose only S, H and R: `T3` and `M1` are names of things far more often than
+            // 大正 or 明治 years.
+            let prose_letter = matches!(era, Era::Showa | Era::Heisei | Era::Reiwa);
+            if !(mode == Mode::Scan && (after_word || !prose_letter)) {
                 probe.eat('.');
                 let year = era_number(&mut probe, NumberStyle::Arabic).and_then(|n| era.year(n));
                 if let Some(year) = year {
@@ -417,7 +420,8 @@ pub fn parse_fiscal_year(text: &str, context: Option<Era>) -> Option<i32> {
 }
 
 /// Finds the fiscal years mentioned in prose, with byte ranges into `text`, in order. Letter forms
-/// (`R4`, `H30`, `FY2022`) must not touch other ASCII letters or digits; bare forms (`5年度`) must
+/// are read for `S`, `H` and `R` only (`T3` is more often the name of something than 大正3年), and
+/// they (`R4`, `H30`, `FY2022`) must not touch other ASCII letters or digits; bare forms (`5年度`) must
 /// not follow `第`, a digit or a kanji numeral (and a kanji numeral or `元` must not follow a kanji:
 /// `地元年度`), and need `context`. Calendar forms with an era
 /// (`令和4年`) and Gregorian `2022年` are reported as that year.
@@ -517,6 +521,8 @@ mod tests {
             ("H30", None, Some(2018)),
             ("H30年度", None, Some(2018)),
             ("S63", None, Some(1988)),
+            ("T3", None, Some(1914)),
+            ("M45", None, Some(1912)),
             ("平成31年度", None, Some(2019)),
             ("平成三十一年度", None, Some(2019)),
             ("平成元年度", None, Some(1989)),
@@ -632,6 +638,18 @@ mod tests {
             ("地元年度末", Some(Era::Reiwa), &[]),
             ("、元年度", Some(Era::Reiwa), &[("元年度", 2019)]),
             ("SH30 HR4 R4a", None, &[]),
+            ("Ｔ３（鳥浜トライ＆トライアルステージ）、M1", None, &[]),
+            (
+                "※H27、R1は受発注商談会",
+                None,
+                &[("H27", 2015), ("R1", 2019)],
+            ),
+            // A line wrap between the era and the number, as pdftotext prints prose.
+            (
+                "予算額を令和\n\n５年度から１億円増額し",
+                None,
+                &[("令和\n\n５年度", 2023)],
+            ),
             ("昭和区役所", None, &[]),
             ("平成32年", None, &[]),
             ("4年度", None, &[]),

@@ -23,9 +23,12 @@
 //! - Digits without a separator: `3億円`, `5款`, `1項`, `3目`, `1節`, `3R推進事業`, `100周年記念`.
 //!   The layouts this project reads print a space or a dot after an item number, while words and
 //!   amounts that start with digits are common, so no separator means no item number.
-//! - Digits whose rest starts with a digit (`1 2,000`), or is an amount, count or unit
-//!   (`3 億円`, `12 千円`, `5 人`), or is `款` `項` `目` `節` alone or followed by a digit
-//!   (`5 款 1 項 3 目`: the 款項目 codes are read by callers). `１　目　的` is numbering: `目的`.
+//! - Digits whose rest starts with a digit (`1 2,000`, `1 3`), or that make an amount, count or
+//!   unit with the rest (`3 億円`, `12 千円`, `5 人`), or whose rest is `款` `項` `目` `節` alone or
+//!   followed by a digit (`5 款 1 項 3 目`: the 款項目 codes are read by callers). `１　目　的` is
+//!   numbering: `目的`. Zero (`0`, `00`) is never an item number.
+//! - Any number whose rest is an amount, count or other figure (`(194) (974)`, `① 3,000`): that is
+//!   a row of data, not a numbered name.
 //! - A ㈱-style enclosed ideograph other than `㈠`–`㈩`.
 //!
 //! The name is never cut to empty, except that a text that is only a number in digit, bracketed,
@@ -53,7 +56,11 @@ pub fn split_numbering(s: &str) -> (Option<String>, String) {
             alone_ok,
         }) => {
             let name = normalize_label(rest);
-            if !name.is_empty() || (alone_ok && rest.trim().is_empty()) {
+            // A number followed by an amount is data, not a numbered name: `(194) (974)`.
+            let rest_is_amount = !name.is_empty() && parse_amount(rest, Unit::Yen).is_ok();
+            if rest_is_amount {
+                (None, normalize_label(s))
+            } else if !name.is_empty() || (alone_ok && rest.trim().is_empty()) {
                 (Some(number.to_owned()), name)
             } else {
                 (None, normalize_label(s))
@@ -232,7 +239,7 @@ fn roman_symbol(t: &str) -> Option<Split<'_>> {
 /// `1 議員報酬`, `1.スタートアップ`, `1、総則`, `1)事業`.
 fn digits(t: &str) -> Option<Split<'_>> {
     let n = t.bytes().take_while(u8::is_ascii_digit).count();
-    if n == 0 || n > 3 {
+    if n == 0 || n > 3 || t[..n].bytes().all(|b| b == b'0') {
         return None;
     }
     let after = &t[n..];
@@ -447,6 +454,12 @@ mod tests {
             ("100周年記念事業", None, "100周年記念事業"),
             ("2024 年度計画", None, "2024 年度計画"),
             ("1 3", None, "1 3"),
+            ("(194) (974)", None, "(194)(974)"),
+            ("① 3,000", None, "① 3,000"),
+            ("(1) 32人", None, "(1) 32人"),
+            ("(5) 3D技術支援", Some("(5)"), "3D技術支援"),
+            ("0", None, "0"),
+            ("0 事業", None, "0 事業"),
             ("1.5億円", None, "1.5億円"),
             ("5-1-3", None, "5-1-3"),
             ("IT・IoT導入", None, "IT・IoT導入"),
