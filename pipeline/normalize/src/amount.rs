@@ -309,7 +309,7 @@ impl Dec {
 
     /// Whether `self < 10^exp`; `self` is non-negative.
     fn below_pow10(self, exp: u32) -> bool {
-        match 10i128.checked_pow(exp + self.scale) {
+        match 10i128.checked_pow(exp.saturating_add(self.scale)) {
             Some(limit) => self.m < limit,
             None => true,
         }
@@ -416,7 +416,7 @@ fn read_number(s: &str) -> Result<Option<(Dec, &str)>, Fail> {
         let mut j = start;
         while j < bytes.len() && bytes[j].is_ascii_digit() {
             m = push_digit(m, bytes[j])?;
-            scale += 1;
+            scale = scale.saturating_add(1);
             j += 1;
         }
         if j == start {

@@ -24,6 +24,34 @@
 //! Folding comes first so that the space rules see ASCII letters and digits in their ASCII form
 //! (a full-width `Ｔ` keeps the space after it as an ASCII `T` does), and U+3000 as a space.
 
+//! # Example
+//!
+//! ```
+//! use yosan_normalize::*;
+//!
+//! assert_eq!(normalize_label("使用料及び賃 借料"), "使用料及び賃借料");
+//! assert_eq!(
+//!     split_numbering("（１）プラットフォー ム推進事業"),
+//!     (Some("(1)".to_string()), "プラットフォーム推進事業".to_string())
+//! );
+//!
+//! let unit = Unit::from_caption("（単位：千円）").unwrap_or(Unit::Yen);
+//! assert_eq!(parse_amount("△ 12,426", unit).map(|p| p.value), Ok(AmountValue::Yen(-12_426_000)));
+//! assert_eq!(parse_amount("51億9,433万円", unit).map(|p| p.value), Ok(AmountValue::Yen(5_194_330_000)));
+//! assert_eq!(parse_amount("―", unit).map(|p| p.value), Ok(AmountValue::NoneMark));
+//! assert_eq!(
+//!     parse_amount("99.4%", unit).map(|p| p.value),
+//!     Ok(AmountValue::NotMoney(NotMoney::Percent))
+//! );
+//!
+//! assert_eq!(parse_fiscal_year("令和元年度", None), Some(2019));
+//! assert_eq!(parse_fiscal_year("平成31年度", None), Some(2019));
+//! assert_eq!(parse_fiscal_year("５年度", Some(Era::Reiwa)), Some(2023));
+//!
+//! assert_eq!(normalize_code("14100").as_deref(), Some("141003"));
+//! assert!(is_valid("222101"));
+//! ```
+
 pub mod amount;
 pub mod era;
 pub mod jcode;
