@@ -86,10 +86,16 @@ pub fn budget_lines_frame(lines: &[BudgetLine]) -> PolarsResult<DataFrame> {
     let columns = vec![
         opt_str_col("jurisdiction_code", os(|l| l.jurisdiction_code.clone())),
         str_col("jurisdiction_name", s(|l| l.jurisdiction_name.clone())),
-        Column::new("fiscal_year".into(), lines.iter().map(|l| l.fiscal_year).collect::<Vec<i64>>()),
+        Column::new(
+            "fiscal_year".into(),
+            lines.iter().map(|l| l.fiscal_year).collect::<Vec<i64>>(),
+        ),
         Column::new(
             "document_fiscal_year".into(),
-            lines.iter().map(|l| l.document_fiscal_year).collect::<Vec<i64>>(),
+            lines
+                .iter()
+                .map(|l| l.document_fiscal_year)
+                .collect::<Vec<i64>>(),
         ),
         opt_str_col("account", os(|l| l.account.clone())),
         str_col("direction", s(|l| l.direction.as_str().to_string())),
@@ -101,10 +107,19 @@ pub fn budget_lines_frame(lines: &[BudgetLine]) -> PolarsResult<DataFrame> {
         str_col("level", s(|l| l.level.clone())),
         str_col("measure", s(|l| l.measure.clone())),
         str_col("measure_label", s(|l| l.measure_label.clone())),
-        Column::new("amount_yen".into(), lines.iter().map(|l| l.amount_yen).collect::<Vec<Option<i64>>>()),
+        Column::new(
+            "amount_yen".into(),
+            lines
+                .iter()
+                .map(|l| l.amount_yen)
+                .collect::<Vec<Option<i64>>>(),
+        ),
         str_col("amount_text", s(|l| l.amount_text.clone())),
         str_col("unit", s(|l| l.unit.clone())),
-        Column::new("is_total".into(), lines.iter().map(|l| l.is_total).collect::<Vec<bool>>()),
+        Column::new(
+            "is_total".into(),
+            lines.iter().map(|l| l.is_total).collect::<Vec<bool>>(),
+        ),
         str_col("confidence", s(|l| l.confidence.clone())),
         str_col("source_file", s(|l| l.source_file.clone())),
         str_col("source_sha256", s(|l| l.source_sha256.clone())),
@@ -137,15 +152,26 @@ pub fn documents_frame(docs: &[DocumentRecord]) -> PolarsResult<DataFrame> {
         str_col("family_source", s(|d| d.family_source.as_str().to_string())),
         opt_str_col("jurisdiction_code", os(|d| d.jurisdiction_code.clone())),
         opt_str_col("jurisdiction_name", os(|d| d.jurisdiction_name.clone())),
-        str_col("jurisdiction_source", s(|d| d.jurisdiction_source.as_str().to_string())),
+        str_col(
+            "jurisdiction_source",
+            s(|d| d.jurisdiction_source.as_str().to_string()),
+        ),
         Column::new(
             "document_fiscal_year".into(),
-            docs.iter().map(|d| d.document_fiscal_year).collect::<Vec<Option<i64>>>(),
+            docs.iter()
+                .map(|d| d.document_fiscal_year)
+                .collect::<Vec<Option<i64>>>(),
         ),
-        str_col("fiscal_year_source", s(|d| d.fiscal_year_source.as_str().to_string())),
+        str_col(
+            "fiscal_year_source",
+            s(|d| d.fiscal_year_source.as_str().to_string()),
+        ),
         opt_str_col("account", os(|d| d.account.clone())),
         opt_str_col("phase", os(|d| d.phase.clone())),
-        Column::new("units".into(), docs.iter().map(|d| d.units).collect::<Vec<i32>>()),
+        Column::new(
+            "units".into(),
+            docs.iter().map(|d| d.units).collect::<Vec<i32>>(),
+        ),
         str_col("status", s(|d| d.status.as_str().to_string())),
         opt_str_col("error", os(|d| d.error.clone())),
         Column::new("lines".into(), i(|d| d.lines)),
@@ -158,19 +184,38 @@ pub fn documents_frame(docs: &[DocumentRecord]) -> PolarsResult<DataFrame> {
 /// The `diagnostics` columns.
 pub fn diagnostics_frame(diags: &[DiagnosticRecord]) -> PolarsResult<DataFrame> {
     DataFrame::new_infer_height(vec![
-        str_col("source_file", diags.iter().map(|d| d.source_file.clone()).collect()),
-        opt_str_col("source_sha256", diags.iter().map(|d| d.source_sha256.clone()).collect()),
-        Column::new("page".into(), diags.iter().map(|d| d.page).collect::<Vec<Option<i32>>>()),
+        str_col(
+            "source_file",
+            diags.iter().map(|d| d.source_file.clone()).collect(),
+        ),
+        opt_str_col(
+            "source_sha256",
+            diags.iter().map(|d| d.source_sha256.clone()).collect(),
+        ),
+        Column::new(
+            "page".into(),
+            diags.iter().map(|d| d.page).collect::<Vec<Option<i32>>>(),
+        ),
         opt_str_col("sheet", diags.iter().map(|d| d.sheet.clone()).collect()),
-        opt_str_col("location", diags.iter().map(|d| d.location.clone()).collect()),
+        opt_str_col(
+            "location",
+            diags.iter().map(|d| d.location.clone()).collect(),
+        ),
         str_col("code", diags.iter().map(|d| d.code.clone()).collect()),
-        str_col("severity", diags.iter().map(|d| d.severity.clone()).collect()),
+        str_col(
+            "severity",
+            diags.iter().map(|d| d.severity.clone()).collect(),
+        ),
         str_col("message", diags.iter().map(|d| d.message.clone()).collect()),
     ])
 }
 
 /// Writes one frame as a zstd Parquet file.
-pub fn write_parquet(df: &mut DataFrame, path: &Path, table: &'static str) -> Result<u64, DatasetError> {
+pub fn write_parquet(
+    df: &mut DataFrame,
+    path: &Path,
+    table: &'static str,
+) -> Result<u64, DatasetError> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(io_err(parent))?;
     }
@@ -225,10 +270,15 @@ pub fn write_budget_lines(
 /// Removes `.NAME.staging-PID` folders whose process is gone (a run that was killed).
 fn remove_abandoned_staging(parent: &Path, name: &str) {
     let prefix = format!(".{name}.staging-");
-    let Ok(entries) = fs::read_dir(parent) else { return };
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
     for e in entries.flatten() {
         let fname = e.file_name().to_string_lossy().into_owned();
-        let Some(pid) = fname.strip_prefix(&prefix).and_then(|p| p.parse::<u32>().ok()) else {
+        let Some(pid) = fname
+            .strip_prefix(&prefix)
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
             continue;
         };
         let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();

@@ -121,7 +121,10 @@ fn walk(root: &Path, dir: &Path, base: &str, skip: Option<&Path>, out: &mut Vec<
     let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
     paths.sort();
     for p in paths {
-        let fname = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let fname = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if fname.starts_with('.') {
             continue;
         }
@@ -134,14 +137,25 @@ fn walk(root: &Path, dir: &Path, base: &str, skip: Option<&Path>, out: &mut Vec<
             walk(root, &p, base, skip, out);
             continue;
         }
-        let ext = p.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+        let ext = p
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
         if matches!(ext.as_str(), "json" | "parquet" | "jsonl") {
             continue;
         }
-        let rel = p.strip_prefix(root).unwrap_or(&p).to_string_lossy().replace('\\', "/");
+        let rel = p
+            .strip_prefix(root)
+            .unwrap_or(&p)
+            .to_string_lossy()
+            .replace('\\', "/");
         out.push(InputFile {
             path: p.clone(),
-            name: if base.is_empty() { rel } else { format!("{base}/{rel}") },
+            name: if base.is_empty() {
+                rel
+            } else {
+                format!("{base}/{rel}")
+            },
         });
     }
 }
@@ -165,7 +179,11 @@ fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
 }
 
 /// Processes one file: read, hash, extract, detect, parse. Never panics; never fails the batch.
-pub fn process_file(input: &InputFile, declared: Option<&Declared>, opts: &ExtractOptions) -> DocResult {
+pub fn process_file(
+    input: &InputFile,
+    declared: Option<&Declared>,
+    opts: &ExtractOptions,
+) -> DocResult {
     let mut res = DocResult::default();
     res.record.source_file = input.name.clone();
     let bytes = match std::fs::read(&input.path) {
@@ -176,7 +194,11 @@ pub fn process_file(input: &InputFile, declared: Option<&Declared>, opts: &Extra
             } else {
                 format!("cannot be read: {e}")
             };
-            fail(&mut res, "file.unreadable", format!("{} {what}", input.path.display()));
+            fail(
+                &mut res,
+                "file.unreadable",
+                format!("{} {what}", input.path.display()),
+            );
             return res;
         }
     };
@@ -189,7 +211,11 @@ pub fn process_file(input: &InputFile, declared: Option<&Declared>, opts: &Extra
     if let Err(payload) = outcome {
         let msg = panic_message(payload);
         res.lines.clear();
-        fail(&mut res, "internal.panic", format!("internal error while parsing (panic: {msg})"));
+        fail(
+            &mut res,
+            "internal.panic",
+            format!("internal error while parsing (panic: {msg})"),
+        );
     }
     for d in &mut res.diagnostics {
         d.source_sha256 = Some(sha.clone());
@@ -229,11 +255,16 @@ fn process_bytes(
             return;
         }
     };
-    res.record.format = doc.format.map(|f| f.as_str()).unwrap_or("unknown").to_string();
+    res.record.format = doc
+        .format
+        .map(|f| f.as_str())
+        .unwrap_or("unknown")
+        .to_string();
     res.record.encoding = doc.encoding.clone();
     res.record.units = doc.unit_count() as i32;
     for d in &doc.diagnostics {
-        res.diagnostics.push(DiagnosticRecord::from_diagnostic(&name, None, d));
+        res.diagnostics
+            .push(DiagnosticRecord::from_diagnostic(&name, None, d));
     }
 
     let mut ctx = DocContext {
@@ -262,7 +293,11 @@ fn process_bytes(
         Some(f) => (Some(f), Provenance::Declared),
         None => (families::recognise(&doc), Provenance::Detected),
     };
-    res.record.family_source = if family.is_some() { family_source } else { Provenance::Unknown };
+    res.record.family_source = if family.is_some() {
+        family_source
+    } else {
+        Provenance::Unknown
+    };
     res.record.jurisdiction_code = ctx.jurisdiction.as_ref().and_then(|j| j.code.clone());
     res.record.jurisdiction_name = ctx.jurisdiction.as_ref().map(|j| j.name.clone());
     res.record.jurisdiction_source = ctx.jurisdiction_source;
@@ -285,7 +320,8 @@ fn process_bytes(
     res.record.family = Some(family.id().to_string());
     let out: FamilyOutput = family.parse(&doc, &ctx);
     for d in &out.diagnostics {
-        res.diagnostics.push(DiagnosticRecord::from_diagnostic(&name, None, d));
+        res.diagnostics
+            .push(DiagnosticRecord::from_diagnostic(&name, None, d));
     }
     if ctx.jurisdiction.is_none() && !out.lines.is_empty() {
         res.diagnostics.push(DiagnosticRecord::from_diagnostic(
@@ -340,7 +376,10 @@ pub struct ManifestInput {
 
 /// Runs the whole job and returns the summary; document problems are in the summary, only
 /// run-level problems are errors.
-pub fn ingest(opts: &IngestOptions, progress: &dyn Fn(usize, usize, &str)) -> Result<Summary, IngestError> {
+pub fn ingest(
+    opts: &IngestOptions,
+    progress: &(dyn Fn(usize, usize, &str) + Sync),
+) -> Result<Summary, IngestError> {
     let started = Instant::now();
     let started_unix = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -412,7 +451,10 @@ pub fn ingest(opts: &IngestOptions, progress: &dyn Fn(usize, usize, &str)) -> Re
         summary.checks_ok += r.record.checks_ok;
         summary.checks_mismatch += r.record.checks_mismatch;
         for d in &r.diagnostics {
-            *summary.diagnostics_by_code.entry(d.code.clone()).or_default() += 1;
+            *summary
+                .diagnostics_by_code
+                .entry(d.code.clone())
+                .or_default() += 1;
         }
         records.push(r.record);
         diags.extend(r.diagnostics);
@@ -421,33 +463,51 @@ pub fn ingest(opts: &IngestOptions, progress: &dyn Fn(usize, usize, &str)) -> Re
     summary.lines = lines.len();
     records.sort_by(|a, b| a.source_file.cmp(&b.source_file));
     diags.sort_by(|a, b| {
-        (&a.source_file, a.page, &a.sheet, &a.location, &a.code, &a.message).cmp(&(
-            &b.source_file,
-            b.page,
-            &b.sheet,
-            &b.location,
-            &b.code,
-            &b.message,
-        ))
+        (
+            &a.source_file,
+            a.page,
+            &a.sheet,
+            &a.location,
+            &a.code,
+            &a.message,
+        )
+            .cmp(&(
+                &b.source_file,
+                b.page,
+                &b.sheet,
+                &b.location,
+                &b.code,
+                &b.message,
+            ))
     });
 
     let staging = Staging::new(&opts.out)?;
     let mut outputs = dataset::write_budget_lines(lines, &staging.dir)?;
-    let mut docs_df = dataset::documents_frame(&records).map_err(|source| DatasetError::Polars {
-        table: "documents",
-        source,
-    })?;
-    let bytes = dataset::write_parquet(&mut docs_df, &staging.dir.join("documents.parquet"), "documents")?;
+    let mut docs_df =
+        dataset::documents_frame(&records).map_err(|source| DatasetError::Polars {
+            table: "documents",
+            source,
+        })?;
+    let bytes = dataset::write_parquet(
+        &mut docs_df,
+        &staging.dir.join("documents.parquet"),
+        "documents",
+    )?;
     outputs.push(WrittenFile {
         path: "documents.parquet".into(),
         rows: records.len(),
         bytes,
     });
-    let mut diag_df = dataset::diagnostics_frame(&diags).map_err(|source| DatasetError::Polars {
-        table: "diagnostics",
-        source,
-    })?;
-    let bytes = dataset::write_parquet(&mut diag_df, &staging.dir.join("diagnostics.parquet"), "diagnostics")?;
+    let mut diag_df =
+        dataset::diagnostics_frame(&diags).map_err(|source| DatasetError::Polars {
+            table: "diagnostics",
+            source,
+        })?;
+    let bytes = dataset::write_parquet(
+        &mut diag_df,
+        &staging.dir.join("diagnostics.parquet"),
+        "diagnostics",
+    )?;
     outputs.push(WrittenFile {
         path: "diagnostics.parquet".into(),
         rows: diags.len(),
@@ -471,8 +531,10 @@ pub fn ingest(opts: &IngestOptions, progress: &dyn Fn(usize, usize, &str)) -> Re
         outputs,
         summary,
     };
-    let json = serde_json::to_string_pretty(&manifest).map_err(|e| IngestError::Manifest(e.to_string()))?;
-    std::fs::write(staging.dir.join("manifest.json"), json).map_err(|e| IngestError::Manifest(e.to_string()))?;
+    let json = serde_json::to_string_pretty(&manifest)
+        .map_err(|e| IngestError::Manifest(e.to_string()))?;
+    std::fs::write(staging.dir.join("manifest.json"), json)
+        .map_err(|e| IngestError::Manifest(e.to_string()))?;
     // Test hook: hold the finished staging folder before the commit, so that tests can kill the
     // run at its most delicate point and see the previous output survive.
     if let Some(ms) = std::env::var("YOSAN_PAUSE_BEFORE_COMMIT_MS")

@@ -13,7 +13,9 @@ fn read(path: &Path) -> PolarsResult<DataFrame> {
 }
 
 fn parquet_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut paths: Vec<PathBuf> = rd.flatten().map(|e| e.path()).collect();
     paths.sort();
     for p in paths {
@@ -35,10 +37,25 @@ pub fn show(dir: &Path, rows: usize) -> Result<String, String> {
     std::env::set_var("POLARS_FMT_TABLE_ROUNDED_CORNERS", "1");
     let docs = read(&dir.join("documents.parquet")).map_err(err)?;
     let docs = docs
-        .select(["source_file", "format", "family", "jurisdiction_name", "document_fiscal_year", "status", "lines", "checks_ok", "checks_mismatch", "error"])
+        .select([
+            "source_file",
+            "format",
+            "family",
+            "jurisdiction_name",
+            "document_fiscal_year",
+            "status",
+            "lines",
+            "checks_ok",
+            "checks_mismatch",
+            "error",
+        ])
         .map_err(err)?;
     std::env::set_var("POLARS_FMT_MAX_ROWS", "50");
-    let _ = writeln!(out, "documents ({}):\n{docs}\n", dir.join("documents.parquet").display());
+    let _ = writeln!(
+        out,
+        "documents ({}):\n{docs}\n",
+        dir.join("documents.parquet").display()
+    );
     let mut files = Vec::new();
     parquet_files(&dir.join("budget_lines"), &mut files);
     let _ = writeln!(out, "budget_lines partitions:");
@@ -53,13 +70,31 @@ pub fn show(dir: &Path, rows: usize) -> Result<String, String> {
     if let Some(first) = files.first() {
         let df = read(first).map_err(err)?;
         let sample = df
-            .select(["path", "measure", "fiscal_year", "phase", "amount_yen", "amount_text", "unit", "check"])
+            .select([
+                "path",
+                "measure",
+                "fiscal_year",
+                "phase",
+                "amount_yen",
+                "amount_text",
+                "unit",
+                "check",
+            ])
             .map_err(err)?
             .head(Some(rows));
         std::env::set_var("POLARS_FMT_MAX_ROWS", rows.to_string());
-        let _ = writeln!(out, "first {} lines of {}:\n{sample}", sample.height(), first.strip_prefix(dir).unwrap_or(first).display());
+        let _ = writeln!(
+            out,
+            "first {} lines of {}:\n{sample}",
+            sample.height(),
+            first.strip_prefix(dir).unwrap_or(first).display()
+        );
     }
     let diags = read(&dir.join("diagnostics.parquet")).map_err(err)?;
-    let _ = writeln!(out, "\ndiagnostics: {} (see diagnostics.parquet)", diags.height());
+    let _ = writeln!(
+        out,
+        "\ndiagnostics: {} (see diagnostics.parquet)",
+        diags.height()
+    );
     Ok(out)
 }

@@ -86,10 +86,11 @@ impl Sources {
             path: path.to_path_buf(),
             source,
         })?;
-        let raw: RawManifest = serde_json::from_str(&text).map_err(|source| SourcesError::Parse {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let raw: RawManifest =
+            serde_json::from_str(&text).map_err(|source| SourcesError::Parse {
+                path: path.to_path_buf(),
+                source,
+            })?;
         let root = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -162,8 +163,7 @@ impl Sources {
             };
             let pattern = root.join(&s.path);
             let pattern_text = pattern.to_string_lossy().into_owned();
-            let paths = glob::glob(&pattern_text)
-                .map_err(|e| field(format!("bad glob: {e}")))?;
+            let paths = glob::glob(&pattern_text).map_err(|e| field(format!("bad glob: {e}")))?;
             for p in paths.flatten() {
                 if let Ok(canon) = p.canonicalize() {
                     matches.entry(canon).or_insert(index);

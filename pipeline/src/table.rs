@@ -206,11 +206,11 @@ impl HierTable {
             .map(|_| vec![CellCheck::default(); ncols])
             .collect();
         let mut report = CheckReport::default();
-        let mut sum_check = |cells: &mut Vec<Vec<CellCheck>>,
-                             report: &mut CheckReport,
-                             parent: usize,
-                             kids: &[usize],
-                             what: &str| {
+        let sum_check = |cells: &mut Vec<Vec<CellCheck>>,
+                         report: &mut CheckReport,
+                         parent: usize,
+                         kids: &[usize],
+                         what: &str| {
             for c in 0..ncols {
                 let Some(total) = self.rows[parent].amounts.get(c).and_then(|a| a.yen) else {
                     continue;
@@ -238,7 +238,9 @@ impl HierTable {
                 if ok {
                     report.ok += 1;
                 } else {
-                    report.mismatches.push(format!("{}: {detail}", self.rows[parent].name));
+                    report
+                        .mismatches
+                        .push(format!("{}: {detail}", self.rows[parent].name));
                 }
                 cells[parent][c].record(ok, detail.clone());
                 for &k in kids {
@@ -274,11 +276,23 @@ impl HierTable {
         }
         for d in &self.differences {
             for (i, row) in self.rows.iter().enumerate() {
-                let get = |c: usize| row.amounts.get(c).and_then(|a| if a.blank { None } else { Some(a.yen.unwrap_or(0)) });
-                let (Some(r), Some(a), Some(b)) = (get(d.result), get(d.minuend), get(d.subtrahend)) else {
+                let get = |c: usize| {
+                    row.amounts.get(c).and_then(|a| {
+                        if a.blank {
+                            None
+                        } else {
+                            Some(a.yen.unwrap_or(0))
+                        }
+                    })
+                };
+                let (Some(r), Some(a), Some(b)) =
+                    (get(d.result), get(d.minuend), get(d.subtrahend))
+                else {
                     continue;
                 };
-                let Some(expected) = a.checked_sub(b) else { continue };
+                let Some(expected) = a.checked_sub(b) else {
+                    continue;
+                };
                 let ok = expected == r;
                 let detail = format!(
                     "{} {} {} − {}",
@@ -318,7 +332,9 @@ impl HierTable {
                 if amount.blank {
                     continue;
                 }
-                let Some(col) = self.columns.get(c) else { continue };
+                let Some(col) = self.columns.get(c) else {
+                    continue;
+                };
                 let unit = amount.unit.or(self.unit).unwrap_or(Unit::Yen);
                 let cc = &checks[i][c];
                 let mut line = ctx.line(family);
@@ -440,7 +456,10 @@ mod tests {
         ]);
         let (lines, report) = t.emit(&DocContext::for_tests(), "test");
         assert_eq!(report.mismatches.len(), 2, "{:?}", report.mismatches);
-        let total_a = lines.iter().find(|l| l.is_total && l.measure_label == "A").unwrap();
+        let total_a = lines
+            .iter()
+            .find(|l| l.is_total && l.measure_label == "A")
+            .unwrap();
         assert_eq!(total_a.check, Check::Mismatch);
         assert!(total_a.check_detail.as_deref().unwrap().contains('≠'));
     }

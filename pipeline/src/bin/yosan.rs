@@ -80,7 +80,11 @@ enum SchemaFormat {
 }
 
 fn parse_pages(s: &str) -> Result<(u32, u32), String> {
-    let parse = |t: &str| t.trim().parse::<u32>().map_err(|_| format!("not a page number: {t:?}"));
+    let parse = |t: &str| {
+        t.trim()
+            .parse::<u32>()
+            .map_err(|_| format!("not a page number: {t:?}"))
+    };
     match s.split_once('-') {
         Some((a, b)) => {
             let (a, b) = (parse(a)?, parse(b)?);
@@ -102,9 +106,17 @@ fn parse_pages(s: &str) -> Result<(u32, u32), String> {
 fn print_summary(s: &Summary, out: &std::path::Path) {
     let mut e = std::io::stderr().lock();
     let _ = writeln!(e, "\nyosan ingest → {}", out.display());
-    let _ = writeln!(e, "  documents    {:>8}  (ok {}, partial {}, failed {})", s.documents, s.ok, s.partial, s.failed);
+    let _ = writeln!(
+        e,
+        "  documents    {:>8}  (ok {}, partial {}, failed {})",
+        s.documents, s.ok, s.partial, s.failed
+    );
     let _ = writeln!(e, "  budget lines {:>8}", s.lines);
-    let _ = writeln!(e, "  checks       {:>8} ok, {} mismatch", s.checks_ok, s.checks_mismatch);
+    let _ = writeln!(
+        e,
+        "  checks       {:>8} ok, {} mismatch",
+        s.checks_ok, s.checks_mismatch
+    );
     if !s.diagnostics_by_code.is_empty() {
         let _ = writeln!(e, "  diagnostics by code:");
         for (code, n) in &s.diagnostics_by_code {

@@ -81,7 +81,8 @@ pub fn numbering_rank(code: &str) -> Option<usize> {
         return None;
     }
     let first = c.chars().next()?;
-    if c.chars().all(|ch| matches!(ch, 'I' | 'V' | 'X')) || ('\u{2160}'..='\u{216F}').contains(&first)
+    if c.chars().all(|ch| matches!(ch, 'I' | 'V' | 'X'))
+        || ('\u{2160}'..='\u{216F}').contains(&first)
     {
         return Some(0);
     }
@@ -150,7 +151,10 @@ pub fn label(text: &str) -> String {
 
 /// The label with all white space removed, for comparing headers.
 pub fn compact(text: &str) -> String {
-    fold_width(text).chars().filter(|c| !c.is_whitespace()).collect()
+    fold_width(text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 #[cfg(test)]
@@ -165,14 +169,23 @@ mod tests {
         assert_eq!(s.label, "1 中小製造業成長力強化事業");
         assert_eq!(
             s.amounts,
-            vec!["142,817", "110,408", "155,243", "130,443", "△12,426", "△20,035"]
+            vec![
+                "142,817",
+                "110,408",
+                "155,243",
+                "130,443",
+                "△12,426",
+                "△20,035"
+            ]
         );
         assert_eq!(s.marks, vec!["○"]);
     }
 
     #[test]
     fn a_name_ending_in_digits_keeps_them_when_amounts_follow() {
-        let s = split_trailing_amounts("4 ＬＩＮＫＡＩ横浜金沢活性化推進事業 3,000 3,000 3,000 3,000 0 0 ○");
+        let s = split_trailing_amounts(
+            "4 ＬＩＮＫＡＩ横浜金沢活性化推進事業 3,000 3,000 3,000 3,000 0 0 ○",
+        );
         assert_eq!(s.amounts.len(), 6);
         assert_eq!(s.label, "4 ＬＩＮＫＡＩ横浜金沢活性化推進事業");
     }

@@ -35,7 +35,9 @@ impl Family for FoundationSummary {
     fn parse(&self, doc: &Document, ctx: &DocContext) -> FamilyOutput {
         let mut out = FamilyOutput::default();
         for grid in &doc.grids {
-            let Some((h, cols)) = header(grid) else { continue };
+            let Some((h, cols)) = header(grid) else {
+                continue;
+            };
             let unit = unit_above_grid(doc, grid)
                 .or_else(|| grid.rows[h].iter().find_map(|c| unit_in(&c.text)))
                 .unwrap_or(Unit::Thousand);
@@ -72,14 +74,21 @@ fn header(grid: &Grid) -> Option<(usize, Vec<(usize, ColumnSpec)>)> {
             let Some((_, year)) = find_fiscal_years(&text, None).into_iter().next() else {
                 continue;
             };
-            let phase = if text.contains("補正後") || text.contains("補正予算額") || text.contains("月補正") {
+            let phase = if text.contains("補正後")
+                || text.contains("補正予算額")
+                || text.contains("月補正")
+            {
                 Phase::Revised
             } else if text.contains("決算") {
                 Phase::Settled
             } else {
                 Phase::Initial
             };
-            let measure = if phase == Phase::Settled { "settled" } else { "budget" };
+            let measure = if phase == Phase::Settled {
+                "settled"
+            } else {
+                "budget"
+            };
             cols.push((
                 c,
                 ColumnSpec {
@@ -112,8 +121,11 @@ fn read_table(grid: &Grid, h: usize, cols: Vec<(usize, ColumnSpec)>, unit: Unit)
         let amounts: Vec<Amount> = cols
             .iter()
             .map(|(c, _)| {
-                Amount::read(&row.get(*c).map(|x| x.text.clone()).unwrap_or_default(), unit)
-                    .unwrap_or_else(|_| Amount::blank())
+                Amount::read(
+                    &row.get(*c).map(|x| x.text.clone()).unwrap_or_default(),
+                    unit,
+                )
+                .unwrap_or_else(|_| Amount::blank())
             })
             .collect();
         if amounts.iter().all(|a| a.blank) {
@@ -123,6 +135,15 @@ fn read_table(grid: &Grid, h: usize, cols: Vec<(usize, ColumnSpec)>, unit: Unit)
         let name = if name.is_empty() { label(&text) } else { name };
         let rank = code.as_deref().and_then(numbering_rank);
         let reference = code.is_none() && amounts.iter().any(|a| a.parenthesized);
+        // A reference row's name is printed in parentheses like its amounts: `(貸与予定額)`.
+        let name = if reference {
+            name.strip_prefix('(')
+                .and_then(|n| n.strip_suffix(')'))
+                .map(str::to_string)
+                .unwrap_or(name)
+        } else {
+            name
+        };
         let (kind, depth, level) = if reference {
             (RowKind::Reference, last_depth + 1, "参考".to_string())
         } else if after_total {

@@ -45,7 +45,12 @@ struct Layout {
 }
 
 fn layout(grid: &Grid) -> Option<Layout> {
-    let header: Vec<String> = grid.rows.first()?.iter().map(|c| compact(&c.text)).collect();
+    let header: Vec<String> = grid
+        .rows
+        .first()?
+        .iter()
+        .map(|c| compact(&c.text))
+        .collect();
     let find = |name: &str| header.iter().position(|h| h == name);
     let mut levels = Vec::new();
     for (code, name, word) in LEVELS {
@@ -105,7 +110,10 @@ impl Family for OpenDataBudget {
 fn parse_grid(grid: &Grid, lay: &Layout, ctx: &DocContext, unit: Unit, out: &mut FamilyOutput) {
     let header = &grid.rows[0];
     for (r, row) in grid.rows.iter().enumerate().skip(1) {
-        let cell = |c: Option<usize>| c.and_then(|c| row.get(c)).map(|x| x.text.trim().to_string());
+        let cell = |c: Option<usize>| {
+            c.and_then(|c| row.get(c))
+                .map(|x| x.text.trim().to_string())
+        };
         let source_row = grid
             .row_lines
             .get(r)
@@ -134,7 +142,9 @@ fn parse_grid(grid: &Grid, lay: &Layout, ctx: &DocContext, unit: Unit, out: &mut
             .and_then(|p| Phase::parse(&p))
             .or(ctx.phase)
             .unwrap_or(Phase::Initial);
-        let account = cell(lay.account).filter(|a| !a.is_empty()).or_else(|| ctx.account.clone());
+        let account = cell(lay.account)
+            .filter(|a| !a.is_empty())
+            .or_else(|| ctx.account.clone());
         let mut path = Vec::new();
         let mut codes = Vec::new();
         let mut level = "";
@@ -149,7 +159,10 @@ fn parse_grid(grid: &Grid, lay: &Layout, ctx: &DocContext, unit: Unit, out: &mut
             level = word;
         }
         for (c, entry) in &lay.amounts {
-            let text = row.get(*c).map(|x| x.text.trim().to_string()).unwrap_or_default();
+            let text = row
+                .get(*c)
+                .map(|x| x.text.trim().to_string())
+                .unwrap_or_default();
             let amount = match Amount::read(&text, unit) {
                 Ok(a) if a.blank => continue,
                 Ok(a) => a,

@@ -10,8 +10,7 @@
 //! last year, 増△減.
 
 use super::common::{
-    compact, is_mark, is_total_name, label, lines, numbering_rank, split_trailing_amounts,
-    unit_in,
+    compact, is_mark, is_total_name, label, lines, numbering_rank, split_trailing_amounts, unit_in,
 };
 use super::{Family, FamilyOutput};
 use crate::context::DocContext;
@@ -58,7 +57,8 @@ impl Family for YokohamaPlanIndex {
     fn parse(&self, doc: &Document, ctx: &DocContext) -> FamilyOutput {
         let mut out = FamilyOutput::default();
         let prefix = index_prefix(doc);
-        let table = grid_table(doc, ctx, &prefix).or_else(|| line_table(doc, ctx, &prefix, &mut out));
+        let table =
+            grid_table(doc, ctx, &prefix).or_else(|| line_table(doc, ctx, &prefix, &mut out));
         match table {
             Some(t) if !t.rows.is_empty() => {
                 let (lines, report) = t.emit(ctx, ID);
@@ -75,9 +75,7 @@ impl Family for YokohamaPlanIndex {
 
 fn kanko_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(\d+)\s*款\s*(\d+)\s*項\s*(\d+)\s*目").expect("static regex")
-    })
+    RE.get_or_init(|| Regex::new(r"(\d+)\s*款\s*(\d+)\s*項\s*(\d+)\s*目").expect("static regex"))
 }
 
 fn bureau_re() -> &'static Regex {
@@ -94,10 +92,12 @@ fn index_prefix(doc: &Document) -> Vec<(String, String)> {
     let texts = lines(doc)
         .map(|(_, l)| l.text.clone())
         .chain(doc.grids.iter().flat_map(|g| {
-            g.rows
-                .iter()
-                .take(10)
-                .map(|r| r.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" "))
+            g.rows.iter().take(10).map(|r| {
+                r.iter()
+                    .map(|c| c.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
         }));
     for text in texts.take(200) {
         let folded = fold_width(&text).into_owned();
@@ -135,7 +135,12 @@ fn index_prefix(doc: &Document) -> Vec<(String, String)> {
 }
 
 /// The six columns of the form, this year first.
-fn columns(this_year: i64, last_year: i64, years_label: [&str; 3], cols: [Option<i32>; 6]) -> Vec<ColumnSpec> {
+fn columns(
+    this_year: i64,
+    last_year: i64,
+    years_label: [&str; 3],
+    cols: [Option<i32>; 6],
+) -> Vec<ColumnSpec> {
     let spec = |measure: &str, label: String, fy: i64, col: Option<i32>| ColumnSpec {
         measure: measure.to_string(),
         label,
@@ -144,19 +149,57 @@ fn columns(this_year: i64, last_year: i64, years_label: [&str; 3], cols: [Option
         source_column: col,
     };
     vec![
-        spec("budget", format!("{} 総額", years_label[0]), this_year, cols[0]),
-        spec("funding_general_and_bonds", format!("{} 一財+市債", years_label[0]), this_year, cols[1]),
-        spec("budget", format!("{} 総額", years_label[1]), last_year, cols[2]),
-        spec("funding_general_and_bonds", format!("{} 一財+市債", years_label[1]), last_year, cols[3]),
-        spec("change", format!("{} 総額", years_label[2]), this_year, cols[4]),
-        spec("change", format!("{} 一財+市債", years_label[2]), this_year, cols[5]),
+        spec(
+            "budget",
+            format!("{} 総額", years_label[0]),
+            this_year,
+            cols[0],
+        ),
+        spec(
+            "funding_general_and_bonds",
+            format!("{} 一財+市債", years_label[0]),
+            this_year,
+            cols[1],
+        ),
+        spec(
+            "budget",
+            format!("{} 総額", years_label[1]),
+            last_year,
+            cols[2],
+        ),
+        spec(
+            "funding_general_and_bonds",
+            format!("{} 一財+市債", years_label[1]),
+            last_year,
+            cols[3],
+        ),
+        spec(
+            "change",
+            format!("{} 総額", years_label[2]),
+            this_year,
+            cols[4],
+        ),
+        spec(
+            "change",
+            format!("{} 一財+市債", years_label[2]),
+            this_year,
+            cols[5],
+        ),
     ]
 }
 
 fn differences() -> Vec<Difference> {
     vec![
-        Difference { result: 4, minuend: 0, subtrahend: 2 },
-        Difference { result: 5, minuend: 1, subtrahend: 3 },
+        Difference {
+            result: 4,
+            minuend: 0,
+            subtrahend: 2,
+        },
+        Difference {
+            result: 5,
+            minuend: 1,
+            subtrahend: 3,
+        },
     ]
 }
 
@@ -178,7 +221,11 @@ fn build_rows(raw: Vec<(String, Vec<Amount>, Location)>) -> Vec<HierRow> {
         };
         rows.push(HierRow {
             code,
-            name: if kind == RowKind::Total { "計".to_string() } else { name },
+            name: if kind == RowKind::Total {
+                "計".to_string()
+            } else {
+                name
+            },
             depth,
             level: match (kind, depth) {
                 (RowKind::Total, _) => "計".to_string(),
@@ -197,7 +244,8 @@ fn build_rows(raw: Vec<(String, Vec<Amount>, Location)>) -> Vec<HierRow> {
 fn grid_table(doc: &Document, ctx: &DocContext, prefix: &[(String, String)]) -> Option<HierTable> {
     for grid in &doc.grids {
         let Some(h) = grid.rows.iter().position(|r| {
-            r.iter().any(|c| compact(&c.text) == "総額") && r.iter().any(|c| compact(&c.text).contains("一財+市債"))
+            r.iter().any(|c| compact(&c.text) == "総額")
+                && r.iter().any(|c| compact(&c.text).contains("一財+市債"))
         }) else {
             continue;
         };
@@ -222,7 +270,9 @@ fn grid_table(doc: &Document, ctx: &DocContext, prefix: &[(String, String)]) -> 
             continue;
         }
         let doc_fy = ctx.fiscal_year;
-        let this_year = parse_fiscal_year(&amount_cols[0].1, None).map(i64::from).or(doc_fy)?;
+        let this_year = parse_fiscal_year(&amount_cols[0].1, None)
+            .map(i64::from)
+            .or(doc_fy)?;
         let last_year = parse_fiscal_year(&amount_cols[2].1, None)
             .map(i64::from)
             .unwrap_or(this_year - 1);
@@ -231,14 +281,29 @@ fn grid_table(doc: &Document, ctx: &DocContext, prefix: &[(String, String)]) -> 
             amount_cols[2].1.as_str(),
             amount_cols[4].1.as_str(),
         ];
-        let cols: Vec<Option<i32>> = amount_cols.iter().map(|(c, _)| Some(*c as i32 + 1)).collect();
+        let cols: Vec<Option<i32>> = amount_cols
+            .iter()
+            .map(|(c, _)| Some(*c as i32 + 1))
+            .collect();
         let columns = columns(
             this_year,
             last_year,
             [
-                if labels[0].is_empty() { "本年度" } else { labels[0] },
-                if labels[1].is_empty() { "前年度" } else { labels[1] },
-                if labels[2].is_empty() { "増△減" } else { labels[2] },
+                if labels[0].is_empty() {
+                    "本年度"
+                } else {
+                    labels[0]
+                },
+                if labels[1].is_empty() {
+                    "前年度"
+                } else {
+                    labels[1]
+                },
+                if labels[2].is_empty() {
+                    "増△減"
+                } else {
+                    labels[2]
+                },
             ],
             [cols[0], cols[1], cols[2], cols[3], cols[4], cols[5]],
         );
@@ -251,12 +316,18 @@ fn grid_table(doc: &Document, ctx: &DocContext, prefix: &[(String, String)]) -> 
                 .filter(|t| !t.trim().is_empty())
                 .collect::<Vec<_>>()
                 .join(" ");
-            if text.trim().is_empty() && amount_cols.iter().all(|(c, _)| grid_cell(row, *c).trim().is_empty()) {
+            if text.trim().is_empty()
+                && amount_cols
+                    .iter()
+                    .all(|(c, _)| grid_cell(row, *c).trim().is_empty())
+            {
                 continue;
             }
             let amounts: Vec<Amount> = amount_cols
                 .iter()
-                .map(|(c, _)| Amount::read(&grid_cell(row, *c), unit).unwrap_or_else(|_| Amount::blank()))
+                .map(|(c, _)| {
+                    Amount::read(&grid_cell(row, *c), unit).unwrap_or_else(|_| Amount::blank())
+                })
                 .collect();
             if amounts.iter().all(|a| a.blank) {
                 continue;
@@ -264,7 +335,11 @@ fn grid_table(doc: &Document, ctx: &DocContext, prefix: &[(String, String)]) -> 
             let location = Location {
                 page: grid.page.map(|p| p as i32),
                 sheet: grid.sheet.clone(),
-                row: Some(grid.row_lines.get(r).map_or(r as i32 + 1 + grid.origin.0 as i32, |l| *l as i32)),
+                row: Some(
+                    grid.row_lines
+                        .get(r)
+                        .map_or(r as i32 + 1 + grid.origin.0 as i32, |l| *l as i32),
+                ),
                 bbox: None,
             };
             let is_total = is_total_name(&text);
@@ -297,11 +372,8 @@ fn grid_unit(doc: &Document, grid: &Grid) -> Option<Unit> {
             }
         }
     }
-    super::common::unit_above_grid(doc, grid).or_else(|| {
-        lines(doc)
-            .take(60)
-            .find_map(|(_, l)| unit_in(&l.text))
-    })
+    super::common::unit_above_grid(doc, grid)
+        .or_else(|| lines(doc).take(60).find_map(|(_, l)| unit_in(&l.text)))
 }
 
 /// The 目次 from text lines: from the 様式① mark to the 計 line.
@@ -338,7 +410,10 @@ fn line_table(
             let n = split.amounts.len();
             let amounts: Vec<Amount> = split.amounts[n - 6..]
                 .iter()
-                .map(|t| Amount::read(t, unit.unwrap_or(Unit::Thousand)).unwrap_or_else(|_| Amount::blank()))
+                .map(|t| {
+                    Amount::read(t, unit.unwrap_or(Unit::Thousand))
+                        .unwrap_or_else(|_| Amount::blank())
+                })
                 .collect();
             let mut text = pending.join(" ");
             let own = if n > 6 {

@@ -43,11 +43,11 @@ fn cli_exit_code_is_1_when_a_document_fails_and_the_rest_is_written() {
         .unwrap()
         .str()
         .unwrap()
-        .into_iter()
+        .iter()
         .flatten()
         .map(str::to_string)
         .collect();
-    assert_eq!(status_col.into_iter().filter(|s| *s == Some("error")).count(), 2);
+    assert_eq!(status_col.iter().filter(|s| *s == Some("error")).count(), 2);
     assert!(errors.iter().any(|e| e.contains("empty")), "{errors:?}");
     assert!(errors.iter().any(|e| e.contains("PNG")), "{errors:?}");
     let lines = read_table(&out.join("budget_lines"));
@@ -57,7 +57,11 @@ fn cli_exit_code_is_1_when_a_document_fails_and_the_rest_is_written() {
 #[test]
 fn cli_exit_code_is_2_for_a_bad_manifest_and_nothing_is_written() {
     let dir = temp_dir("cli-manifest");
-    std::fs::write(dir.join("sources.json"), r#"{"sources":[{"path":"*","jurisdiction":"どこにもない市"}]}"#).unwrap();
+    std::fs::write(
+        dir.join("sources.json"),
+        r#"{"sources":[{"path":"*","jurisdiction":"どこにもない市"}]}"#,
+    )
+    .unwrap();
     let out = dir.join("out");
     let o = yosan()
         .args(["ingest", "--quiet", "--out"])
@@ -74,11 +78,21 @@ fn cli_exit_code_is_2_for_a_bad_manifest_and_nothing_is_written() {
 
 #[test]
 fn cli_schema_prints_every_budget_lines_column() {
-    let o = yosan().args(["schema", "--format", "json"]).output().unwrap();
+    let o = yosan()
+        .args(["schema", "--format", "json"])
+        .output()
+        .unwrap();
     assert!(o.status.success());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let text = v.to_string();
-    for col in ["jurisdiction_code", "fiscal_year", "amount_yen", "measure", "path", "check"] {
+    for col in [
+        "jurisdiction_code",
+        "fiscal_year",
+        "amount_yen",
+        "measure",
+        "path",
+        "check",
+    ] {
         assert!(text.contains(col), "{col} missing from yosan schema");
     }
 }
@@ -109,10 +123,18 @@ fn cli_documents_table_has_the_documented_columns() {
         .status()
         .unwrap();
     assert!(status.code().is_some_and(|c| c <= 1));
-    for (table, file) in [("documents", "documents.parquet"), ("diagnostics", "diagnostics.parquet"), ("budget_lines", "budget_lines")] {
+    for (table, file) in [
+        ("documents", "documents.parquet"),
+        ("diagnostics", "diagnostics.parquet"),
+        ("budget_lines", "budget_lines"),
+    ] {
         let df = read_table(&out.join(file));
         let contract = yosan_schemas::table(table).expect("table in contract");
-        let ours: Vec<String> = df.get_column_names().iter().map(|s| s.to_string()).collect();
+        let ours: Vec<String> = df
+            .get_column_names()
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let theirs: Vec<String> = contract.columns.iter().map(|c| c.name.clone()).collect();
         assert_eq!(ours, theirs, "{table} columns follow schemas/columns.json");
         for c in &contract.columns {

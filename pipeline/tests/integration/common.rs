@@ -67,7 +67,11 @@ pub fn lines_of<'a>(results: &'a [DocResult], needle: &str) -> &'a [BudgetLine] 
 pub fn find<'a>(lines: &'a [BudgetLine], name: &str, measure: &str, fy: i64) -> &'a BudgetLine {
     let found: Vec<&BudgetLine> = lines
         .iter()
-        .filter(|l| l.path.last().map(String::as_str) == Some(name) && l.measure == measure && l.fiscal_year == fy)
+        .filter(|l| {
+            l.path.last().map(String::as_str) == Some(name)
+                && l.measure == measure
+                && l.fiscal_year == fy
+        })
         .collect();
     assert_eq!(
         found.len(),
@@ -122,7 +126,11 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
             if p.is_dir() {
                 walk(root, &p, out);
             } else {
-                let rel = p.strip_prefix(root).unwrap_or(&p).to_string_lossy().into_owned();
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap_or(&p)
+                    .to_string_lossy()
+                    .into_owned();
                 out.push((rel, std::fs::read(&p).unwrap_or_default()));
             }
         }

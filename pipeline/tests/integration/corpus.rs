@@ -44,7 +44,9 @@ fn csv_sums(bytes: &[u8]) -> (usize, BTreeMap<(i64, String), i64>) {
 
 #[test]
 fn corpus_setagaya_csv_ingests_completely_and_totals_agree() {
-    let Some(path) = shared("corpus/setagaya/ippansaisyutu.csv") else { return };
+    let Some(path) = shared("corpus/setagaya/ippansaisyutu.csv") else {
+        return;
+    };
     let bytes = std::fs::read(&path).expect("read");
     let (rows, sums) = csv_sums(&bytes);
     assert_eq!(rows, 10_250);
@@ -69,17 +71,26 @@ fn corpus_setagaya_csv_ingests_completely_and_totals_agree() {
     assert_eq!(budget.len(), rows, "every CSV data line is a budget line");
     let distinct_rows: std::collections::BTreeSet<_> = res.lines.iter().map(|l| l.row).collect();
     assert_eq!(distinct_rows.len(), rows);
-    assert!(budget.iter().all(|l| l.jurisdiction_code.as_deref() == Some("131121")
-        && l.measure == "budget" && l.phase == Phase::Initial && l.unit == "千円"));
+    assert!(budget
+        .iter()
+        .all(|l| l.jurisdiction_code.as_deref() == Some("131121")
+            && l.measure == "budget"
+            && l.phase == Phase::Initial
+            && l.unit == "千円"));
     // ... whose totals per year and account equal the CSV's own sums.
     let mut ours: BTreeMap<(i64, String), i64> = BTreeMap::new();
     for l in &budget {
-        *ours.entry((l.fiscal_year, l.account.clone().unwrap_or_default())).or_insert(0) +=
-            l.amount_yen.expect("amount");
+        *ours
+            .entry((l.fiscal_year, l.account.clone().unwrap_or_default()))
+            .or_insert(0) += l.amount_yen.expect("amount");
     }
     let theirs: BTreeMap<_, _> = sums.iter().map(|(k, v)| (k.clone(), v * 1000)).collect();
     assert_eq!(ours, theirs);
-    assert_eq!(ours[&(2026, "一般会計".to_string())], 431_353_010_000, "the official 2026 一般会計 total");
+    assert_eq!(
+        ours[&(2026, "一般会計".to_string())],
+        431_353_010_000,
+        "the official 2026 一般会計 total"
+    );
     // The path runs 款 / 項 / 目 / 大事業 / 予算事業 / 内訳事業.
     assert_eq!(budget[0].path.len(), 6);
     assert_eq!(budget[0].level, "内訳事業");

@@ -22,7 +22,10 @@ fn dataset_two_runs_over_the_same_inputs_are_byte_identical() {
     assert!(ingest_fixtures(&b).code().is_some_and(|c| c <= 1));
     let strip = |files: Vec<(String, Vec<u8>)>| -> Vec<(String, Vec<u8>)> {
         // manifest.json records timings and is expected to differ.
-        files.into_iter().filter(|(p, _)| p != "manifest.json").collect()
+        files
+            .into_iter()
+            .filter(|(p, _)| p != "manifest.json")
+            .collect()
     };
     let (sa, sb) = (strip(snapshot(&a)), strip(snapshot(&b)));
     assert!(sa.iter().any(|(p, _)| p.ends_with(".parquet")));
@@ -31,7 +34,10 @@ fn dataset_two_runs_over_the_same_inputs_are_byte_identical() {
         sb.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>()
     );
     for ((pa, ba), (_, bb)) in sa.iter().zip(sb.iter()) {
-        assert!(ba == bb, "{pa} differs between two runs over the same inputs");
+        assert!(
+            ba == bb,
+            "{pa} differs between two runs over the same inputs"
+        );
     }
 }
 
@@ -42,23 +48,29 @@ fn dataset_is_hive_partitioned_by_jurisdiction_and_fiscal_year() {
     ingest_fixtures(&out);
     let files: Vec<String> = snapshot(&out).into_iter().map(|(p, _)| p).collect();
     assert!(
-        files.contains(&"budget_lines/jurisdiction=141003-横浜市/fiscal_year=2022/part-0.parquet".to_string()),
+        files.contains(
+            &"budget_lines/jurisdiction=141003-横浜市/fiscal_year=2022/part-0.parquet".to_string()
+        ),
         "{files:#?}"
     );
-    assert!(files
-        .iter()
-        .any(|f| f.starts_with("budget_lines/jurisdiction=公益財団法人神奈川産業振興センター/fiscal_year=2021/")));
+    assert!(files.iter().any(|f| f.starts_with(
+        "budget_lines/jurisdiction=公益財団法人神奈川産業振興センター/fiscal_year=2021/"
+    )));
     assert!(files.contains(&"documents.parquet".to_string()));
     assert!(files.contains(&"diagnostics.parquet".to_string()));
     assert!(files.contains(&"manifest.json".to_string()));
     // Each partition holds only its own jurisdiction and year.
     let part = read_table(&out.join("budget_lines/jurisdiction=141003-横浜市/fiscal_year=2021"));
     let years = part.column("fiscal_year").unwrap().i64().unwrap();
-    assert!(years.into_iter().all(|y| y == Some(2021)));
+    assert!(years.iter().all(|y| y == Some(2021)));
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["tool"], "yosan");
-    assert!(manifest["inputs"].as_array().unwrap().iter().all(|i| i["sha256"].as_str().unwrap().len() == 64));
+    assert!(manifest["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["sha256"].as_str().unwrap().len() == 64));
 }
 
 #[test]
@@ -81,7 +93,10 @@ fn dataset_killed_run_leaves_the_previous_output_untouched() {
     let staging = dir.join(format!(".out.staging-{}", child.id()));
     let t0 = std::time::Instant::now();
     while !staging.join("manifest.json").exists() {
-        assert!(t0.elapsed().as_secs() < 60, "the run never reached its commit point");
+        assert!(
+            t0.elapsed().as_secs() < 60,
+            "the run never reached its commit point"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     child.kill().unwrap();

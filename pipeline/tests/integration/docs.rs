@@ -13,7 +13,10 @@ fn stale_readme_data_dictionary() {
         panic!("README.md lacks the generated data dictionary markers");
     };
     let current = &text[b + BEGIN.len()..e];
-    let wanted = format!("\n{}\n", yosan_schemas::data_dictionary_markdown().trim_end());
+    let wanted = format!(
+        "\n{}\n",
+        yosan_schemas::data_dictionary_markdown().trim_end()
+    );
     if current == wanted {
         return;
     }

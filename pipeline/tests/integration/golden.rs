@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 fn expected_path(source_file: &str) -> PathBuf {
     // source_file is `inputs/<family>/<file>`; the golden mirrors it under expected/.
     let rel = source_file.strip_prefix("inputs/").unwrap_or(source_file);
-    root().join("fixtures/expected").join(format!("{rel}.jsonl"))
+    root()
+        .join("fixtures/expected")
+        .join(format!("{rel}.jsonl"))
 }
 
 fn render(result: &yosan::ingest::DocResult) -> String {
@@ -60,7 +62,10 @@ fn first_difference(expected: &str, actual: &str) -> String {
 #[test]
 fn golden_every_fixture_matches_its_expected_output() {
     let fixtures = root().join("fixtures");
-    let results = process_dir(&fixtures.join("inputs"), Some(&fixtures.join("sources.json")));
+    let results = process_dir(
+        &fixtures.join("inputs"),
+        Some(&fixtures.join("sources.json")),
+    );
     assert!(!results.is_empty(), "no fixtures found");
     let bless = std::env::var_os("YOSAN_BLESS").is_some();
     let mut failures = Vec::new();
@@ -101,14 +106,21 @@ fn files_under(dir: &Path, suffix: &str) -> BTreeSet<String> {
         let Ok(rd) = std::fs::read_dir(d) else { return };
         for e in rd.flatten() {
             let p = e.path();
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             if name.starts_with('.') {
                 continue;
             }
             if p.is_dir() {
                 walk(root, &p, suffix, out);
             } else {
-                let rel = p.strip_prefix(root).unwrap_or(&p).to_string_lossy().into_owned();
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap_or(&p)
+                    .to_string_lossy()
+                    .into_owned();
                 if let Some(stem) = rel.strip_suffix(suffix) {
                     out.insert(stem.to_string());
                 } else if suffix.is_empty() {
