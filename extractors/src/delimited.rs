@@ -96,11 +96,8 @@ pub fn extract(
     if decoded.bom {
         doc.metadata.insert("bom".into(), "true".into());
     }
-    doc.diagnostics.extend(invalid_bytes_diagnostics(
-        "csv.invalid_bytes",
-        decoded.encoding,
-        &decoded.invalid,
-    ));
+    doc.diagnostics
+        .extend(invalid_bytes_diagnostics("csv.invalid_bytes", &decoded));
     let parsed = parse(&decoded.text, delimiter, format == Format::Csv, MAX_CELLS)?;
     if let Some(line) = parsed.unterminated {
         if opts.strict {

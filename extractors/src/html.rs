@@ -166,8 +166,8 @@ pub(crate) fn parse_markup(s: &str) -> Option<Markup<'_>> {
     if b.first() != Some(&b'<') {
         return None;
     }
-    if s.starts_with("<!--") {
-        let end = s[4..].find("-->")?;
+    if let Some(rest) = s.strip_prefix("<!--") {
+        let end = rest.find("-->")?;
         return Some(Markup::Other { len: 4 + end + 3 });
     }
     if matches!(b.get(1), Some(b'!') | Some(b'?')) {

@@ -105,12 +105,14 @@ pub fn extract(bytes: &[u8], format: Format, opts: &ExtractOptions) -> Result<Do
     if decoded.bom {
         doc.metadata.insert("bom".into(), "true".into());
     }
-    doc.diagnostics.extend(invalid_bytes_diagnostics(
-        "text.invalid_bytes",
-        decoded.encoding,
-        &decoded.invalid,
-    ));
+    doc.diagnostics
+        .extend(invalid_bytes_diagnostics("text.invalid_bytes", &decoded));
     let text = decoded.text.as_str();
+    if format == Format::Html {
+        if let Some(title) = html_title(text) {
+            doc.metadata.insert("title".into(), title);
+        }
+    }
 
     let segments = segments(text);
     let last_page = segments.last().map_or(1, |s| s.page);
@@ -178,6 +180,33 @@ pub fn extract(bytes: &[u8], format: Format, opts: &ExtractOptions) -> Result<Do
     doc.metadata
         .insert("page_count".into(), page_count.to_string());
     Ok(doc)
+}
+
+/// The text of the first `<title>` element, if any and not blank.
+fn html_title(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(p) = lower.get(from..).and_then(|s| s.find("<title")) {
+        let start = from + p;
+        if let Some(html::Markup::Tag {
+            name,
+            closing: false,
+            len,
+            ..
+        }) = html::parse_markup(&text[start..])
+        {
+            if name == "title" {
+                let body_start = start + len;
+                let body_end = lower[body_start..]
+                    .find("</title")
+                    .map_or(text.len(), |e| body_start + e);
+                let title = html::cell_text(&text[body_start..body_end], TagSet::All, true);
+                return (!title.is_empty()).then_some(title);
+            }
+        }
+        from = start + 1;
+    }
+    None
 }
 
 /// Splits the text into per-page line segments.
@@ -265,9 +294,12 @@ fn str_width(s: &str) -> u32 {
     s.chars().map(char_width).fold(0u32, u32::saturating_add)
 }
 
+/// A half-open byte range in a line.
+type ByteRange = (usize, usize);
+
 /// Byte range of the Markdown heading markers of `line`, if it is an ATX heading: the opening
 /// `#`s (with at most three spaces before them) and a closing run of `#`s.
-fn heading_markers(line: &str) -> Option<((usize, usize), Option<(usize, usize)>)> {
+fn heading_markers(line: &str) -> Option<(ByteRange, Option<ByteRange>)> {
     let indent = line.len() - line.trim_start_matches(' ').len();
     if indent > 3 {
         return None;
@@ -390,12 +422,15 @@ fn visible_chars(line: &str, format: Format, state: &mut LineState) -> Vec<Visib
                             ..
                         } = &m
                         {
-                            if let Some(sym) = html::input_symbol(name, attrs) {
+                            if !closing
+                                && tags == TagSet::All
+                                && (html::is_raw_text(name) || name == "title")
+                            {
+                                state.raw_text = Some(name.clone());
+                            } else if let Some(sym) = html::input_symbol(name, attrs) {
                                 out.push((sym, col, char_width(sym)));
                             } else if html::is_block(name) {
                                 out.push((' ', col, 1));
-                            } else if !closing && html::is_raw_text(name) && tags == TagSet::All {
-                                state.raw_text = Some(name.clone());
                             }
                         }
                         col = col.saturating_add(str_width(&line[i..i + len]));
@@ -624,7 +659,8 @@ fn find_line_tables(
             .filter(|s| !covered.get(s.line).copied().unwrap_or(false))
     };
     // Two segments are consecutive lines of one page.
-    let adjacent = |a: &Segment<'_>, b: &Segment<'_>| a.page == b.page && b.y == a.y + 1;
+    let adjacent =
+        |a: &Segment<'_>, b: &Segment<'_>| a.page == b.page && a.y.checked_add(1) == Some(b.y);
     let mut k = 0usize;
     while k < segments.len() {
         let Some(seg) = free(k) else {
@@ -802,6 +838,15 @@ mod tests {
             .map(|l| (l.text.as_str(), l.bbox.y0))
             .collect();
         assert_eq!(lines, vec![("本文", 4.0), ("z", 5.0)]);
+        let doc = run(
+            "<html><head><title>歳出 &amp; 歳入</title></head><body>本文</body></html>",
+            Format::Html,
+        );
+        assert_eq!(
+            doc.metadata.get("title").map(String::as_str),
+            Some("歳出 & 歳入")
+        );
+        assert_eq!(doc.pages[0].lines[0].text, "本文");
     }
 
     #[test]
