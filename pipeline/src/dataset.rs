@@ -88,14 +88,17 @@ pub fn budget_lines_frame(lines: &[BudgetLine]) -> PolarsResult<DataFrame> {
         str_col("jurisdiction_name", s(|l| l.jurisdiction_name.clone())),
         Column::new(
             "fiscal_year".into(),
-            lines.iter().map(|l| l.fiscal_year).collect::<Vec<i64>>(),
+            lines
+                .iter()
+                .map(|l| l.fiscal_year as i32)
+                .collect::<Vec<i32>>(),
         ),
         Column::new(
             "document_fiscal_year".into(),
             lines
                 .iter()
-                .map(|l| l.document_fiscal_year)
-                .collect::<Vec<i64>>(),
+                .map(|l| l.document_fiscal_year as i32)
+                .collect::<Vec<i32>>(),
         ),
         opt_str_col("account", os(|l| l.account.clone())),
         str_col("direction", s(|l| l.direction.as_str().to_string())),
@@ -104,6 +107,7 @@ pub fn budget_lines_frame(lines: &[BudgetLine]) -> PolarsResult<DataFrame> {
         list_str_col("path", lines.iter().map(|l| l.path.clone())),
         list_str_col("path_codes", lines.iter().map(|l| l.path_codes.clone())),
         opt_str_col("code", os(|l| l.code.clone())),
+        str_col("label_text", s(|l| l.label_text.clone())),
         str_col("level", s(|l| l.level.clone())),
         str_col("measure", s(|l| l.measure.clone())),
         str_col("measure_label", s(|l| l.measure_label.clone())),
@@ -159,8 +163,8 @@ pub fn documents_frame(docs: &[DocumentRecord]) -> PolarsResult<DataFrame> {
         Column::new(
             "document_fiscal_year".into(),
             docs.iter()
-                .map(|d| d.document_fiscal_year)
-                .collect::<Vec<Option<i64>>>(),
+                .map(|d| d.document_fiscal_year.map(|y| y as i32))
+                .collect::<Vec<Option<i32>>>(),
         ),
         str_col(
             "fiscal_year_source",

@@ -68,6 +68,7 @@ fn tables_and_column_order_are_the_contract() {
             "path",
             "path_codes",
             "code",
+            "label_text",
             "level",
             "measure",
             "measure_label",
@@ -150,7 +151,7 @@ fn column_types_and_nullability() {
     let bl = table("budget_lines").unwrap();
     let expect = [
         ("jurisdiction_code", "Utf8", true),
-        ("fiscal_year", "Int64", false),
+        ("fiscal_year", "Int32", false),
         ("path", "List<Utf8>", false),
         ("path_codes", "List<Utf8>", false),
         ("amount_yen", "Int64", true),

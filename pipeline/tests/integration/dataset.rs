@@ -61,7 +61,7 @@ fn dataset_is_hive_partitioned_by_jurisdiction_and_fiscal_year() {
     assert!(files.contains(&"manifest.json".to_string()));
     // Each partition holds only its own jurisdiction and year.
     let part = read_table(&out.join("budget_lines/jurisdiction=141003-横浜市/fiscal_year=2021"));
-    let years = part.column("fiscal_year").unwrap().i64().unwrap();
+    let years = part.column("fiscal_year").unwrap().i32().unwrap();
     assert!(years.iter().all(|y| y == Some(2021)));
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
