@@ -17,8 +17,11 @@
 //! removed from lines (inline elements join their neighbours, `CO<sub>2</sub>` is one word;
 //! block elements and `<br>` separate words); checkbox and radio inputs show as `☐`/`☑`/`○`/`◉`.
 //! Columns still count the removed characters, so positions stay those of the file. Markdown and
-//! HTML also get character references decoded (`&amp;`); HTML has every tag removed, including
-//! tags and comments spanning lines, and `<script>`/`<style>` content. Markdown heading markers
+//! HTML also get character references decoded (`&amp;`). A whole HTML document (starting with
+//! `<!DOCTYPE html` or `<html`) has every tag removed, including tags and comments spanning
+//! lines, and `<script>`/`<style>`/`<title>` content (the title goes to `metadata["title"]`);
+//! other text detected as HTML (text with a `<table>` in it) is read like Markdown without
+//! heading markers. Markdown heading markers
 //! (`# `, `## `, closing `#`s) are removed from headings (`# 事業計画書` is the line `事業計画書`
 //! at column 2); everything else is kept as printed.
 //!
@@ -31,7 +34,8 @@
 //!   followed by a `---|---` separator row); separator rows are dropped, `\|` is a literal pipe;
 //! - runs of two or more consecutive lines containing a tab, one cell per tab-separated field.
 //!
-//! A line belongs to at most one table (HTML first, then pipe tables, then tab runs). Cells of
+//! A line belongs to at most one table (HTML first, then pipe tables, then tab runs). In a whole
+//! HTML document, white space is not structure: only `<table>` elements are tables. Cells of
 //! pipe and tab tables are trimmed, have markup stripped as in lines (and entities decoded), and
 //! are numbers when they are plain decimals (see [`crate::value::plain_number`]).
 
@@ -108,6 +112,17 @@ pub fn extract(bytes: &[u8], format: Format, opts: &ExtractOptions) -> Result<Do
     doc.diagnostics
         .extend(invalid_bytes_diagnostics("text.invalid_bytes", &decoded));
     let text = decoded.text.as_str();
+    let html_document = format == Format::Html && is_html_document(text);
+    let mode = Mode {
+        tags: if html_document {
+            TagSet::All
+        } else {
+            TagSet::Known
+        },
+        entities: format != Format::Text,
+        headings: format == Format::Markdown,
+        line_tables: !html_document,
+    };
     if format == Format::Html {
         if let Some(title) = html_title(text) {
             doc.metadata.insert("title".into(), title);
@@ -138,7 +153,7 @@ pub fn extract(bytes: &[u8], format: Format, opts: &ExtractOptions) -> Result<Do
         .collect();
     let mut state = LineState::default();
     for seg in &segments {
-        let chars = visible_chars(seg.text, format, &mut state);
+        let chars = visible_chars(seg.text, &mode, &mut state);
         let Some(page) = pages.get_mut(seg.page.saturating_sub(1) as usize) else {
             continue;
         };
@@ -164,13 +179,7 @@ pub fn extract(bytes: &[u8], format: Format, opts: &ExtractOptions) -> Result<Do
         &mut doc.diagnostics,
         opts,
     )?;
-    find_line_tables(
-        &segments,
-        format,
-        &covered,
-        &mut grids,
-        &mut doc.diagnostics,
-    );
+    find_line_tables(&segments, &mode, &covered, &mut grids, &mut doc.diagnostics);
     grids.sort_by_key(|g| g.row_lines.first().copied().unwrap_or(0));
     grids.retain(|g| g.page.is_none_or(|p| opts.wants_page(p)));
     for (i, g) in grids.iter_mut().enumerate() {
@@ -180,6 +189,30 @@ pub fn extract(bytes: &[u8], format: Format, opts: &ExtractOptions) -> Result<Do
     doc.metadata
         .insert("page_count".into(), page_count.to_string());
     Ok(doc)
+}
+
+/// How lines are read.
+#[derive(Debug, Clone, Copy)]
+struct Mode {
+    /// Which tags are markup.
+    tags: TagSet,
+    /// Decode character references.
+    entities: bool,
+    /// Remove Markdown heading markers.
+    headings: bool,
+    /// Look for pipe tables and tab runs.
+    line_tables: bool,
+}
+
+/// True when the text is a whole HTML document (`<!DOCTYPE html …>` or `<html` first).
+fn is_html_document(text: &str) -> bool {
+    let head: String = text
+        .trim_start_matches(['\u{FEFF}', ' ', '\t', '\n', '\u{0C}'])
+        .chars()
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    head.starts_with("<!doctype html") || head.starts_with("<html")
 }
 
 /// The text of the first `<title>` element, if any and not blank.
@@ -328,15 +361,11 @@ fn heading_markers(line: &str) -> Option<(ByteRange, Option<ByteRange>)> {
 }
 
 /// The visible characters of one line, markup removed as described in the module docs.
-fn visible_chars(line: &str, format: Format, state: &mut LineState) -> Vec<Visible> {
+fn visible_chars(line: &str, mode: &Mode, state: &mut LineState) -> Vec<Visible> {
     let mut out: Vec<Visible> = Vec::with_capacity(line.len());
-    let tags = if format == Format::Html {
-        TagSet::All
-    } else {
-        TagSet::Known
-    };
-    let entities = format != Format::Text;
-    let heading = if format == Format::Markdown {
+    let tags = mode.tags;
+    let entities = mode.entities;
+    let heading = if mode.headings {
         heading_markers(line)
     } else {
         None
@@ -643,16 +672,15 @@ fn split_pipe_row(line: &str) -> Vec<String> {
 /// Finds pipe tables and tab-separated runs among lines not inside HTML tables.
 fn find_line_tables(
     segments: &[Segment<'_>],
-    format: Format,
+    mode: &Mode,
     covered: &[bool],
     grids: &mut Vec<Grid>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let tags = if format == Format::Html {
-        TagSet::All
-    } else {
-        TagSet::Known
-    };
+    if !mode.line_tables {
+        return;
+    }
+    let tags = mode.tags;
     let free = |k: usize| -> Option<&Segment<'_>> {
         segments
             .get(k)
@@ -847,6 +875,27 @@ mod tests {
             Some("歳出 & 歳入")
         );
         assert_eq!(doc.pages[0].lines[0].text, "本文");
+    }
+
+    #[test]
+    fn html_documents_have_only_html_tables() {
+        let doc = run("<html>\n\t<body>\n\t\t<p>a</p>\n\t\t<table><tr><td>1</td></tr></table>\n\t</body>\n</html>\n", Format::Html);
+        assert_eq!(doc.grids.len(), 1);
+        assert_eq!(
+            doc.grids[0].rows,
+            vec![vec![Cell {
+                text: "1".into(),
+                value: CellValue::Number("1".into())
+            }]]
+        );
+        // Text with an embedded table keeps its tab tables too.
+        let doc = run(
+            "a\tb\nc\td\n<table><tr><td>x</td></tr></table>\n",
+            Format::Html,
+        );
+        assert_eq!(doc.grids.len(), 2);
+        assert_eq!(doc.grids[0].row_lines, vec![1, 2]);
+        assert_eq!(doc.grids[1].row_lines, vec![3]);
     }
 
     #[test]
