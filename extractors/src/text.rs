@@ -371,6 +371,7 @@ fn visible_chars(line: &str, mode: &Mode, state: &mut LineState) -> Vec<Visible>
         None
     };
     let b = line.as_bytes();
+    let last_gt = line.rfind('>');
     let mut col = 0u32;
     let mut i = 0usize;
     while i < b.len() {
@@ -432,6 +433,13 @@ fn visible_chars(line: &str, mode: &Mode, state: &mut LineState) -> Vec<Visible>
         }
         let c = b[i];
         if c == b'<' {
+            if line[i..].starts_with("<!--") && !line[i..].contains("-->") {
+                // A comment running past the end of the line.
+                if tags == TagSet::All {
+                    state.in_comment = true;
+                }
+                break;
+            }
             match html::parse_markup(&line[i..]) {
                 Some(m) => {
                     let take = match &m {
@@ -468,15 +476,10 @@ fn visible_chars(line: &str, mode: &Mode, state: &mut LineState) -> Vec<Visible>
                     }
                 }
                 None if tags == TagSet::All => {
-                    let rest = &line[i..];
-                    let next = rest.as_bytes().get(1).copied();
-                    if rest.starts_with("<!--") {
-                        state.in_comment = true;
-                        break;
-                    }
+                    let next = b.get(i + 1).copied();
                     if next.is_some_and(|n| {
                         n.is_ascii_alphabetic() || n == b'/' || n == b'!' || n == b'?'
-                    }) && !rest.contains('>')
+                    }) && last_gt.is_none_or(|p| p < i)
                     {
                         state.in_tag = true;
                         break;

@@ -829,3 +829,53 @@ proptest! {
         }
     }
 }
+
+/// Inputs built to make a careless scanner quadratic: each must be read in well under a second.
+#[test]
+fn adversarial_inputs_stay_fast() {
+    let cases: Vec<(&str, Vec<u8>, Format)> = vec![
+        (
+            "declarations",
+            "<!".repeat(200_000).into_bytes(),
+            Format::Html,
+        ),
+        (
+            "open comments",
+            "<!--".repeat(100_000).into_bytes(),
+            Format::Html,
+        ),
+        (
+            "open tags",
+            "<a <b \"".repeat(60_000).into_bytes(),
+            Format::Html,
+        ),
+        (
+            "open tables",
+            "<table><tr><td>".repeat(30_000).into_bytes(),
+            Format::Text,
+        ),
+        (
+            "pipes",
+            "|a|\n".repeat(100_000).into_bytes(),
+            Format::Markdown,
+        ),
+        ("quotes", "\"a\t".repeat(100_000).into_bytes(), Format::Tsv),
+        (
+            "csv quotes",
+            "\"a\"b,".repeat(100_000).into_bytes(),
+            Format::Csv,
+        ),
+        ("commas", ",".repeat(400_000).into_bytes(), Format::Csv),
+    ];
+    for (what, bytes, format) in cases {
+        let start = Instant::now();
+        let ok = match format {
+            Format::Csv | Format::Tsv => {
+                delimited::extract(&bytes, format, &ExtractOptions::default()).is_ok()
+            }
+            _ => text::extract(&bytes, format, &ExtractOptions::default()).is_ok(),
+        };
+        assert!(ok, "{what}");
+        check_time(what, start.elapsed().as_secs_f64(), 1.0);
+    }
+}
