@@ -16,7 +16,7 @@
 //!
 //! Rows are kept as they are (ragged rows are not padded); lines with no characters at all are
 //! skipped. `Grid.row_lines` holds the 1-based physical line where each record starts. Each cell
-//! is empty, a number ([`CellValue::Number`], for plain decimals such as `32774` or `-450`), or
+//! is empty, a number ([`crate::CellValue::Number`], for plain decimals such as `32774` or `-450`), or
 //! text: `"32,774"` stays text for the amount normaliser, and so do codes with leading zeros
 //! (`011002`).
 

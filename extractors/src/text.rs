@@ -27,7 +27,7 @@
 //!
 //! **Tables** (grids named `table 1`, `table 2`, ... in file order, with `page` and the 1-based
 //! file line of every row in `row_lines`):
-//! - HTML `<table>` elements anywhere in the text (see [`crate::html`]): `<th>`/`<td>` cells,
+//! - HTML `<table>` elements anywhere in the text (a small reader of plain HTML tables): `<th>`/`<td>` cells,
 //!   `colspan`/`rowspan` recorded in `merged` (the covered cells stay empty, as in a sheet), tags
 //!   stripped, `<br>` as a line break, white space collapsed, entities decoded;
 //! - Markdown pipe tables: two or more consecutive lines starting with `|` (or a line with `|`
