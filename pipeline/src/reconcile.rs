@@ -19,9 +19,12 @@
 //! unique best match. A name left ambiguous is not paired (a `reconcile.ambiguous` info diagnostic
 //! says so). Lines whose accounts are both known and differ are not paired.
 //!
-//! Pairs are formed between different source files, and inside one source file between lines on
-//! different rows whose whole normalised paths are equal (the same line printed twice in one
-//! document, such as a summary table and the section that details it). When a name occurs
+//! Pairs are formed between different source files, and inside one source file between lines
+//! whose whole normalised paths (and printed codes, where both have one) are equal but which were
+//! read on different rows under different column headers: the same amount printed twice in one
+//! document, such as a summary table and the section that details it, or an open-data file's
+//! 予算前額 of one year against the previous year's 予算見積額. (Two rows under the same header
+//! are two items of one table, not one amount printed twice.) When a name occurs
 //! several times in a source, a line printed under the same column header (`measure_label`) as
 //! the other source's line is preferred over one that is not, after the longest path tail.
 //!
@@ -179,6 +182,16 @@ fn fmt_amount(v: Option<i64>) -> String {
     }
 }
 
+/// True when two lines of equal paths print different numbers at the same level (two 目 of the
+/// same name under one 項, told apart only by their codes).
+fn codes_conflict(a: &BudgetLine, b: &BudgetLine) -> bool {
+    a.path_codes
+        .iter()
+        .rev()
+        .zip(b.path_codes.iter().rev())
+        .any(|(x, y)| !x.is_empty() && !y.is_empty() && norm(x) != norm(y))
+}
+
 fn accounts_conflict(a: &BudgetLine, b: &BudgetLine) -> bool {
     matches!((&a.account, &b.account), (Some(x), Some(y)) if x != y)
 }
@@ -269,11 +282,17 @@ pub fn reconcile(lines: &[BudgetLine]) -> Reconciliation {
                     .push(i);
             }
             for same in by_path.values() {
-                for w in same.windows(2) {
-                    let (a, b) = (&lines[w[0]], &lines[w[1]]);
-                    let same_row = (a.page, &a.sheet, a.row) == (b.page, &b.sheet, b.row);
-                    if !same_row && !accounts_conflict(a, b) {
-                        pairs.push((w[0], w[1]));
+                for (x, &i) in same.iter().enumerate() {
+                    // Each line is paired with the first later line it can be compared with.
+                    let partner = same[x + 1..].iter().copied().find(|&j| {
+                        let (a, b) = (&lines[i], &lines[j]);
+                        (a.page, &a.sheet, a.row) != (b.page, &b.sheet, b.row)
+                            && norm(&a.measure_label) != norm(&b.measure_label)
+                            && !codes_conflict(a, b)
+                            && !accounts_conflict(a, b)
+                    });
+                    if let Some(j) = partner {
+                        pairs.push((i, j));
                     }
                 }
             }
@@ -559,6 +578,31 @@ mod tests {
         let r = reconcile(&lines);
         assert_eq!(r.rows.len(), 1);
         assert_eq!(r.rows[0].status, "mismatch");
+    }
+
+    #[test]
+    fn inside_one_document_only_the_same_line_under_another_header_is_compared() {
+        let at = |row: i32, label: &str, code: &str, yen: i64| {
+            let mut l = line("od.csv", &["総務費", "広報費"], Some(yen), "千円");
+            l.row = Some(row);
+            l.measure_label = label.into();
+            l.path_codes = vec!["2".into(), code.into()];
+            l
+        };
+        let lines = vec![
+            // 2022's 予算前額 (row 9) against 2021's 予算見積額 (row 3): one amount, twice.
+            at(3, "予算見積額", "1", 500),
+            at(9, "予算前額", "1", 500),
+            // Another item of the same name but another number, and a second row under the
+            // same header: neither is the same amount.
+            at(4, "予算見積額", "7", 900),
+            at(5, "予算見積額", "1", 800),
+        ];
+        let r = reconcile(&lines);
+        assert_eq!(r.rows.len(), 2, "{:#?}", r.rows);
+        assert_eq!(r.matches(), 1);
+        // Row 5 (800) pairs with row 9 (500): a mismatch, reported.
+        assert_eq!(r.mismatches(), 1);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! (`令和4年度`, spread over the empty cells to its right) gives the year, the lower cell the
 //! measure (`総額`); a banner that names a difference (`増△減(3-2)`) makes its columns `change`.
 //!
+//!   Calendar years (`平成27年`, `2022年`: population as of a date) are not fiscal years.
 //! - **measure**: the dictionary's measure for the header once the year and any unit are taken
 //!   out of it; a header that only names a year (`令和4年度`) is taken as `budget`, as is usual for
 //!   the year columns of a plan. Headers with other words (`令和4年度 構成比`) are not amounts.
@@ -142,7 +143,15 @@ fn banner_texts(grid: &Grid, banner: usize, width: usize) -> Vec<String> {
 /// Takes the fiscal years, units and column letters (`A`, `(B)`) out of a header, leaving what
 /// it says it measures.
 fn strip_header(key: &str, era: Option<Era>) -> (String, Option<i64>, Option<Unit>) {
-    let years = find_fiscal_years(key, era);
+    // Fiscal years only: `令和4年度`, `R4`, `FY2022`; a calendar year (`平成27年`, `2022年`) heads
+    // columns of other tables (population as of 1 January) and is left in the text.
+    let years: Vec<_> = find_fiscal_years(key, era)
+        .into_iter()
+        .filter(|(range, _)| {
+            let t = &key[range.clone()];
+            t.contains("年度") || !t.contains('年')
+        })
+        .collect();
     let year = years.first().map(|(_, y)| i64::from(*y));
     let mut rest = String::new();
     let mut last = 0;
@@ -674,6 +683,9 @@ mod tests {
         assert!(classify("", "事業名", era).is_none());
         let c = classify("", "2022年度予算額A", era).unwrap();
         assert_eq!((c.measure.as_str(), c.year), ("budget", Some(2022)));
+        // A calendar year is no fiscal year: population tables head their columns so.
+        assert!(classify("平成27年", "", era).is_none());
+        assert!(classify("平成26年", "人口", era).is_none());
     }
 
     #[test]

@@ -1343,6 +1343,141 @@ impl<'a> Card<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use yosan_extractors::{Cell, CellRange};
+
+    /// A grid from (row, column, text, merged down to row, merged right to column) cells;
+    /// texts made of digits and commas are number cells.
+    fn grid(cells: &[(usize, usize, &str, usize, usize)]) -> Grid {
+        let mut g = Grid {
+            name: "31鳥取県".into(),
+            sheet: Some("31鳥取県".into()),
+            ..Default::default()
+        };
+        for &(r, c, t, r1, c1) in cells {
+            while g.rows.len() <= r {
+                g.rows.push(Vec::new());
+            }
+            let row = &mut g.rows[r];
+            while row.len() <= c {
+                row.push(Cell::default());
+            }
+            let digits: String = t.chars().filter(|ch| *ch != ',').collect();
+            row[c] = if !digits.is_empty() && digits.chars().all(|ch| ch.is_ascii_digit()) {
+                Cell {
+                    text: t.into(),
+                    value: CellValue::Number(digits),
+                }
+            } else {
+                Cell::text(t)
+            };
+            if r1 > r || c1 > c {
+                g.merged.push(CellRange {
+                    first_row: r as u32,
+                    first_col: c as u32,
+                    last_row: r1.max(r) as u32,
+                    last_col: c1.max(c) as u32,
+                });
+            }
+        }
+        g
+    }
+
+    fn card(total: &str, balance_revenue: &str, difference: &str) -> Grid {
+        grid(&[
+            (0, 0, "平成２７年度", 0, 1),
+            (0, 3, "都道府県名", 0, 3),
+            (0, 4, "鳥取県", 0, 5),
+            (1, 7, "区分", 1, 8),
+            (1, 9, "平成２７年度(千円)", 1, 9),
+            (2, 1, "歳入の状況", 2, 1),
+            (2, 2, "（単位：千円・％）", 2, 3),
+            (2, 6, "収支状況", 8, 6),
+            (3, 0, "区分", 3, 1),
+            (3, 2, "決算額", 3, 2),
+            (3, 3, "構成比", 3, 3),
+            (3, 8, "歳入総額", 3, 8),
+            (3, 9, balance_revenue, 3, 9),
+            (4, 0, "地方税", 4, 1),
+            (4, 2, "100", 4, 2),
+            (4, 3, "66.7", 4, 3),
+            (4, 8, "歳出総額", 4, 8),
+            (4, 9, "140", 4, 9),
+            (5, 0, "国庫支出金", 5, 1),
+            (5, 2, "50", 5, 2),
+            (5, 3, "33.3", 5, 3),
+            (5, 8, "歳入歳出差引", 5, 8),
+            (5, 9, difference, 5, 9),
+            (6, 0, "歳入合計", 6, 1),
+            (6, 2, total, 6, 2),
+            (6, 3, "100.0", 6, 3),
+        ])
+    }
+
+    fn parse(g: &Grid) -> FamilyOutput {
+        let mut out = FamilyOutput::default();
+        Card::new(g).parse(&DocContext::for_tests(), &mut out);
+        out
+    }
+
+    #[test]
+    fn a_wrong_revenue_total_is_a_mismatch_named_with_its_sheet() {
+        let out = parse(&card("160", "160", "20"));
+        // 歳入合計 160 ≠ 100 + 50: the total and its items are marked, the balance agrees.
+        let total = out
+            .lines
+            .iter()
+            .find(|l| l.path == ["歳入", "歳入合計"])
+            .unwrap();
+        assert_eq!(total.check, Check::Mismatch, "{:?}", total.check_detail);
+        assert_eq!(total.jurisdiction_code.as_deref(), Some("310000"));
+        assert_eq!(total.fiscal_year, 2015);
+        let d = out
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "check.mismatch")
+            .expect("a mismatch diagnostic");
+        assert_eq!(d.sheet.as_deref(), Some("31鳥取県"));
+        assert!(d.message.contains("歳入合計"), "{}", d.message);
+        assert_eq!(out.checks_mismatch, 1);
+        let revenue = out
+            .lines
+            .iter()
+            .find(|l| l.path == ["収支状況", "歳入総額"])
+            .unwrap();
+        assert_eq!(revenue.check, Check::Ok, "{:?}", revenue.check_detail);
+        let diff = out
+            .lines
+            .iter()
+            .find(|l| l.path == ["収支状況", "歳入歳出差引"])
+            .unwrap();
+        assert_eq!((diff.measure.as_str(), diff.check), ("balance", Check::Ok));
+        // Percentages are not lines.
+        assert!(out.lines.iter().all(|l| l.measure_label != "構成比"));
+        assert_eq!(out.lines.len(), 3 + 3);
+    }
+
+    #[test]
+    fn a_consistent_card_checks_ok_and_a_card_naming_no_body_is_skipped() {
+        let out = parse(&card("150", "150", "10"));
+        assert_eq!(out.checks_mismatch, 0, "{:?}", out.diagnostics);
+        // 歳入合計 = Σ items, 歳入総額 = 歳入合計, 歳入歳出差引 = 歳入総額 − 歳出総額.
+        assert_eq!(out.checks_ok, 3, "{:?}", out.lines);
+        let revenue = out
+            .lines
+            .iter()
+            .find(|l| l.path == ["歳入", "歳入合計"])
+            .unwrap();
+        assert_eq!(revenue.check, Check::Ok);
+        let mut nameless = card("150", "150", "10");
+        nameless.rows[0][4] = Cell::text("どこでもない");
+        nameless.sheet = Some("シート1".into());
+        let out = parse(&nameless);
+        assert!(out.lines.is_empty());
+        assert!(out
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "settlement_card.jurisdiction_unknown"));
+    }
 
     #[test]
     fn block_titles() {
