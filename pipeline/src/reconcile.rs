@@ -31,6 +31,9 @@
 //! Printed totals (`is_total`) are not compared: two documents' 計 lines cover different sets of
 //! items as often as not (a 目次 of one year lists projects the next year's does not).
 //!
+//! A name shared by more than 2,000 lines of one body, year and measure is not paired (a
+//! `reconcile.group_too_large` note): such lines cannot be told apart, and pairing is quadratic.
+//!
 //! **Tolerance.** Amounts agree when |a − b| ≤ `tolerance_yen`: 0 when both were printed in the
 //! same unit, else the rounding of the coarser unit (999 yen when one source prints 千円 and the
 //! other 円, 9,999 yen for amounts stated in 万円 such as the slides' `8,824万円` against a table's
@@ -98,14 +101,23 @@ fn norm(s: &str) -> String {
     yosan_schemas::fold_label(s)
 }
 
-/// Number of trailing path elements two lines share (after normalising).
-fn common_tail(a: &BudgetLine, b: &BudgetLine) -> usize {
-    a.path
-        .iter()
+/// Number of trailing elements two normalised paths share.
+fn common_tail(a: &[String], b: &[String]) -> usize {
+    a.iter()
         .rev()
-        .zip(b.path.iter().rev())
-        .take_while(|(x, y)| norm(x) == norm(y))
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
         .count()
+}
+
+/// A group with more lines than this (one name printed thousands of times in a year) is not
+/// paired: its lines could not be told apart anyway, and pairing is quadratic.
+const MAX_GROUP: usize = 2_000;
+
+/// The normalised path and column header of a line, computed once per line of a group.
+struct Norm {
+    path: Vec<String>,
+    label: String,
 }
 
 fn unit_multiplier(label: &str) -> i64 {
@@ -200,16 +212,18 @@ fn accounts_conflict(a: &BudgetLine, b: &BudgetLine) -> bool {
 /// path tail. Returns the pairs and whether some line was left ambiguous.
 fn pair_sources(
     lines: &[BudgetLine],
+    norms: &BTreeMap<usize, Norm>,
     a_ids: &[usize],
     b_ids: &[usize],
 ) -> (Vec<(usize, usize)>, bool) {
     let best = |from: usize, among: &[usize]| -> Option<usize> {
+        let nf = &norms[&from];
         let scored: Vec<((usize, bool), usize)> = among
             .iter()
             .filter(|&&o| !accounts_conflict(&lines[from], &lines[o]))
             .map(|&o| {
-                let same_column = norm(&lines[from].measure_label) == norm(&lines[o].measure_label);
-                ((common_tail(&lines[from], &lines[o]), same_column), o)
+                let no = &norms[&o];
+                ((common_tail(&nf.path, &no.path), nf.label == no.label), o)
             })
             .collect();
         let top = scored.iter().map(|(s, _)| *s).max()?;
@@ -264,6 +278,39 @@ pub fn reconcile(lines: &[BudgetLine]) -> Reconciliation {
         if ids.len() < 2 {
             continue;
         }
+        if ids.len() > MAX_GROUP {
+            let l = &lines[ids[0]];
+            out.diagnostics.push(DiagnosticRecord {
+                source_file: l.source_file.clone(),
+                source_sha256: Some(l.source_sha256.clone()),
+                page: None,
+                sheet: None,
+                location: None,
+                code: "reconcile.group_too_large".to_string(),
+                severity: "info".to_string(),
+                message: format!(
+                    "{} {} {} {:?}: {} lines share this name; they are not compared",
+                    key.jurisdiction_name,
+                    key.fiscal_year,
+                    key.measure,
+                    key.name,
+                    ids.len()
+                ),
+            });
+            continue;
+        }
+        let norms: BTreeMap<usize, Norm> = ids
+            .iter()
+            .map(|&i| {
+                (
+                    i,
+                    Norm {
+                        path: lines[i].path.iter().map(|p| norm(p)).collect(),
+                        label: norm(&lines[i].measure_label),
+                    },
+                )
+            })
+            .collect();
         let mut by_source: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for &i in ids {
             by_source
@@ -274,12 +321,9 @@ pub fn reconcile(lines: &[BudgetLine]) -> Reconciliation {
         // Inside one source: the same whole path printed twice, on different rows (two columns
         // of one row, such as the 増△減 of 総額 and of 一財+市債, are different amounts).
         for ids in by_source.values() {
-            let mut by_path: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
+            let mut by_path: BTreeMap<&[String], Vec<usize>> = BTreeMap::new();
             for &i in ids {
-                by_path
-                    .entry(lines[i].path.iter().map(|p| norm(p)).collect())
-                    .or_default()
-                    .push(i);
+                by_path.entry(&norms[&i].path).or_default().push(i);
             }
             for same in by_path.values() {
                 for (x, &i) in same.iter().enumerate() {
@@ -287,7 +331,7 @@ pub fn reconcile(lines: &[BudgetLine]) -> Reconciliation {
                     let partner = same[x + 1..].iter().copied().find(|&j| {
                         let (a, b) = (&lines[i], &lines[j]);
                         (a.page, &a.sheet, a.row) != (b.page, &b.sheet, b.row)
-                            && norm(&a.measure_label) != norm(&b.measure_label)
+                            && norms[&i].label != norms[&j].label
                             && !codes_conflict(a, b)
                             && !accounts_conflict(a, b)
                     });
@@ -301,7 +345,7 @@ pub fn reconcile(lines: &[BudgetLine]) -> Reconciliation {
         let sources: Vec<&Vec<usize>> = by_source.values().collect();
         for x in 0..sources.len() {
             for y in x + 1..sources.len() {
-                let (found, ambiguous) = pair_sources(lines, sources[x], sources[y]);
+                let (found, ambiguous) = pair_sources(lines, &norms, sources[x], sources[y]);
                 pairs.extend(found);
                 if ambiguous {
                     let a = &lines[sources[x][0]];
@@ -603,6 +647,24 @@ mod tests {
         assert_eq!(r.matches(), 1);
         // Row 5 (800) pairs with row 9 (500): a mismatch, reported.
         assert_eq!(r.mismatches(), 1);
+    }
+
+    #[test]
+    fn a_name_printed_thousands_of_times_is_not_paired_and_says_so() {
+        let lines: Vec<BudgetLine> = (0..=MAX_GROUP)
+            .map(|i| {
+                line(
+                    if i % 2 == 0 { "a" } else { "b" },
+                    &["事務費"],
+                    Some(i as i64),
+                    "円",
+                )
+            })
+            .collect();
+        let r = reconcile(&lines);
+        assert!(r.rows.is_empty());
+        assert_eq!(r.diagnostics.len(), 1);
+        assert_eq!(r.diagnostics[0].code, "reconcile.group_too_large");
     }
 
     #[test]
