@@ -24,7 +24,10 @@
 //! read on different rows under different column headers: the same amount printed twice in one
 //! document, such as a summary table and the section that details it, or an open-data file's
 //! 予算前額 of one year against the previous year's 予算見積額. (Two rows under the same header
-//! are two items of one table, not one amount printed twice.) When a name occurs
+//! are two items of one table, not one amount printed twice.) Inside one document, a path must
+//! name the line's parent too, and lines of the generic parser are not paired: a bare name, or a
+//! generic table's row name (`事業費` in each of a plan's project sheets), could be any of several
+//! items. When a name occurs
 //! several times in a source, a line printed under the same column header (`measure_label`) as
 //! the other source's line is preferred over one that is not, after the longest path tail.
 //!
@@ -109,6 +112,9 @@ fn common_tail(a: &[String], b: &[String]) -> usize {
         .take_while(|(x, y)| x == y)
         .count()
 }
+
+/// The generic parser's family id.
+const GENERIC: &str = "generic";
 
 /// A group with more lines than this (one name printed thousands of times in a year) is not
 /// paired: its lines could not be told apart anyway, and pairing is quadratic.
@@ -323,7 +329,11 @@ pub fn reconcile(lines: &[BudgetLine]) -> Reconciliation {
         for ids in by_source.values() {
             let mut by_path: BTreeMap<&[String], Vec<usize>> = BTreeMap::new();
             for &i in ids {
-                by_path.entry(&norms[&i].path).or_default().push(i);
+                // A bare name (no parent in its path) or a line of the generic parser (whose
+                // paths carry no context beyond its table) could be any of several items.
+                if lines[i].path.len() >= 2 && lines[i].family != GENERIC {
+                    by_path.entry(&norms[&i].path).or_default().push(i);
+                }
             }
             for same in by_path.values() {
                 for (x, &i) in same.iter().enumerate() {
@@ -626,6 +636,16 @@ mod tests {
 
     #[test]
     fn inside_one_document_only_the_same_line_under_another_header_is_compared() {
+        let mut generic = line("od.csv", &["総務費", "広報費"], Some(1), "千円");
+        generic.family = "generic".into();
+        generic.row = Some(20);
+        generic.measure_label = "金額".into();
+        let bare = |row: i32, label: &str| {
+            let mut l = line("od.csv", &["広報費"], Some(2), "千円");
+            l.row = Some(row);
+            l.measure_label = label.into();
+            l
+        };
         let at = |row: i32, label: &str, code: &str, yen: i64| {
             let mut l = line("od.csv", &["総務費", "広報費"], Some(yen), "千円");
             l.row = Some(row);
@@ -641,6 +661,10 @@ mod tests {
             // same header: neither is the same amount.
             at(4, "予算見積額", "7", 900),
             at(5, "予算見積額", "1", 800),
+            // Never paired inside one document: a generic line, bare names.
+            generic,
+            bare(30, "予算見積額"),
+            bare(31, "予算前額"),
         ];
         let r = reconcile(&lines);
         assert_eq!(r.rows.len(), 2, "{:#?}", r.rows);
