@@ -124,7 +124,13 @@ enum BlockKind {
 }
 
 impl BlockKind {
+    /// The block a title names. A caption may follow the title in its cell
+    /// (`歳入の状況（単位：千円・％）`).
     fn of_title(key: &str) -> Option<BlockKind> {
+        let key = match key.find(['(', '（']) {
+            Some(at) if at > 0 => &key[..at],
+            _ => key,
+        };
         if key == "収支状況" {
             return Some(BlockKind::Balance);
         }
@@ -590,7 +596,10 @@ impl<'a> Card<'a> {
     /// The name a block's lines start their path with.
     fn block_name(title: &Item) -> String {
         let name = label(&title.text);
-        let compact_name: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+        let mut compact_name: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+        if let Some(at) = compact_name.find(['(', '（']).filter(|&at| at > 0) {
+            compact_name.truncate(at);
+        }
         compact_name
             .strip_suffix("の状況")
             .map(str::to_string)
@@ -599,6 +608,9 @@ impl<'a> Card<'a> {
 
     /// The unit of a block: a caption in the title's rows to the right of the title.
     fn block_unit(&self, title: &Item, right: usize) -> Option<Unit> {
+        if title.key.contains("単位") {
+            return Unit::from_caption(&title.key);
+        }
         self.items
             .iter()
             .filter(|i| i.r0 <= title.r1 && i.r1 >= title.r0 && i.c0 > title.c1 && i.c0 < right)
@@ -1132,8 +1144,8 @@ impl<'a> Card<'a> {
         out: &mut FamilyOutput,
     ) {
         let block = Self::block_name(title);
-        // The 区分 header: the nearest one at or above the title's last row, in its columns,
-        // whose row names fiscal years to the right.
+        // The 区分 header: the one nearest the title's first row (beside a vertical title, or
+        // just below a horizontal one), in its columns, whose row names fiscal years.
         let year_headers = |k: &Item| -> Vec<(Item, i64, Option<Unit>)> {
             let mut v: Vec<(Item, i64, Option<Unit>)> = self
                 .items
@@ -1151,11 +1163,15 @@ impl<'a> Card<'a> {
             .items
             .iter()
             .filter(|i| {
-                i.key == "区分" && i.r0 <= title.r1 && i.c0 + 2 >= title.c0 && i.c0 <= title.c1 + 2
+                i.key == "区分"
+                    && i.r0 + 8 >= title.r0
+                    && i.r0 <= title.r1 + 3
+                    && i.c0 + 2 >= title.c0
+                    && i.c0 <= title.c1 + 2
             })
             .map(|k| (k, year_headers(k)))
             .filter(|(_, cols)| !cols.is_empty())
-            .max_by_key(|(k, _)| k.r0)
+            .min_by_key(|(k, _)| (k.r0.abs_diff(title.r0), k.r0))
         else {
             out.diagnostics.push(
                 self.diag(
@@ -1454,6 +1470,59 @@ mod tests {
         // Percentages are not lines.
         assert!(out.lines.iter().all(|l| l.measure_label != "構成比"));
         assert_eq!(out.lines.len(), 3 + 3);
+    }
+
+    #[test]
+    fn titles_with_their_caption_and_a_balance_title_above_its_header() {
+        assert_eq!(
+            BlockKind::of_title("歳入の状況(単位:千円・%)"),
+            Some(BlockKind::Revenue)
+        );
+        // The same card, its 収支状況 title printed above the 区分 header instead of beside it.
+        let g = grid(&[
+            (0, 0, "令和５年度", 0, 1),
+            (0, 3, "都道府県名", 0, 3),
+            (0, 4, "島根県", 0, 5),
+            (1, 0, "歳入の状況（単位：千円・％）", 1, 3),
+            (1, 7, "収支状況", 1, 9),
+            (2, 0, "区分", 2, 1),
+            (2, 2, "決算額", 2, 2),
+            (2, 7, "区分", 2, 8),
+            (2, 9, "令和５年度(千円)", 2, 9),
+            (2, 10, "令和４年度(千円)", 2, 10),
+            (3, 0, "地方税", 3, 1),
+            (3, 2, "100", 3, 2),
+            (3, 8, "歳入総額", 3, 8),
+            (3, 9, "150", 3, 9),
+            (3, 10, "140", 3, 10),
+            (4, 0, "地方交付税", 4, 1),
+            (4, 2, "50", 4, 2),
+            (5, 0, "歳入合計", 5, 1),
+            (5, 2, "150", 5, 2),
+        ]);
+        let out = parse(&g);
+        assert_eq!(out.checks_mismatch, 0, "{:?}", out.diagnostics);
+        let total = out
+            .lines
+            .iter()
+            .find(|l| l.path == ["歳入", "歳入合計"])
+            .unwrap();
+        assert_eq!((total.fiscal_year, total.unit.as_str()), (2023, "千円"));
+        let prior = out
+            .lines
+            .iter()
+            .find(|l| l.path == ["収支状況", "歳入総額"] && l.fiscal_year == 2022)
+            .unwrap();
+        assert_eq!(
+            (prior.amount_yen, prior.document_fiscal_year),
+            (Some(140_000), 2023)
+        );
+        let this = out
+            .lines
+            .iter()
+            .find(|l| l.path == ["収支状況", "歳入総額"] && l.fiscal_year == 2023)
+            .unwrap();
+        assert_eq!(this.check, Check::Ok, "{:?}", this.check_detail);
     }
 
     #[test]
