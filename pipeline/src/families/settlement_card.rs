@@ -11,7 +11,7 @@
 //! | 道府県税の状況 | title `…税の状況`, its `区分` header | revenue: 収入済額 → `settled`, 超過課税分 → `part` |
 //! | 性質別歳出の状況 | title, its `区分` header | expenditure: 決算額 → `settled`, 充当一般財源等 → `funding_general`, 経常経費充当一般財源等 → `recurring_general`; the 経常経費充当一般財源等計 and 歳入一般財源等 figures printed below that column |
 //! | 目的別歳出の状況 | title, its `区分` header | expenditure: 決算額(A) → `settled`, (A)のうち普通建設事業費 → `part`, (A)の充当一般財源等 → `funding_general` |
-//! | 収支状況 | the title `収支状況` beside a `区分` header whose columns name fiscal years | 歳入総額 / 歳出総額 / 積立金 / 繰上償還金 / 積立金取崩し額 → `settled`; 歳入歳出差引, 翌年度に繰り越すべき財源, 実質収支, 単年度収支, 実質単年度収支 → `balance` (direction `revenue`: a surplus is revenue carried into the next year); one line per year column (the card's year and the year before) |
+//! | 収支状況 | the title `収支状況` beside a `区分` header whose columns name fiscal years | 歳入総額 / 歳出総額 / 積立金 / 繰上償還金 / 積立金取崩し額 → `settled`; 歳入歳出差引, 翌年度に繰り越すべき財源, 実質収支, 単年度収支, 実質単年度収支 → `balance` (direction `revenue`: a surplus is revenue carried into the next year); one line per year column (the card's year and the year before), `measure_label` the row's name (the column headers only name the year) |
 //!
 //! In a tabular block, a column is a header cell in the `区分` row under which the data rows hold
 //! numbers; its amounts are the cells whose merged range overlaps the header's columns. A row's
