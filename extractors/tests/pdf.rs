@@ -92,6 +92,11 @@ fn expected_path(pdf: &Path) -> PathBuf {
 #[test]
 fn every_fixture_has_an_expected_file() {
     let pdfs = fixture_paths();
+    assert!(
+        pdfs.len() >= 40,
+        "expected the generated fixtures, found {}",
+        pdfs.len()
+    );
     for p in &pdfs {
         assert!(
             expected_path(p).exists(),
@@ -242,4 +247,120 @@ fn corpus_fuji_r6_budget_book() {
             p.extra
         );
     }
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(data_dir().join(name)).expect("fixture present")
+}
+
+#[test]
+fn positions_are_top_left_points() {
+    let opts = ExtractOptions {
+        keep_glyphs: true,
+        ..Default::default()
+    };
+    let doc = pdf::extract(&fixture("tounicode_bfchar.pdf"), &opts).expect("extracts");
+    let p = &doc.pages[0];
+    // 令 drawn at (20, 150) in a 300x200 page, 12 pt, ascent 859, descent -141, width 1000.
+    let g = &p.glyphs[0];
+    assert_eq!(g.text, "令");
+    let close = |a: f32, b: f32| (a - b).abs() < 0.05;
+    assert!(
+        close(g.bbox.x0, 20.0) && close(g.bbox.x1, 32.0),
+        "{:?}",
+        g.bbox
+    );
+    assert!(close(g.bbox.y0, 200.0 - 150.0 - 10.308), "{:?}", g.bbox);
+    assert!(close(g.bbox.y1, 200.0 - 150.0 + 1.692), "{:?}", g.bbox);
+    assert!(close(g.font_size, 12.0));
+    assert!(g.font > 0 && doc.metadata.contains_key(&format!("font.{}", g.font)));
+    assert_eq!(p.words[0].text, "令和６年度");
+    // Vertical writing: glyphs flagged, the column read top to bottom.
+    let doc = pdf::extract(&fixture("identity_v.pdf"), &opts).expect("extracts");
+    let gl = &doc.pages[0].glyphs;
+    assert!(gl.iter().all(|g| g.vertical));
+    assert!(gl[0].bbox.y0 < gl[1].bbox.y0 && gl[1].bbox.y0 < gl[2].bbox.y0);
+}
+
+#[test]
+fn limits_guard_against_hostile_files() {
+    // Form XObjects nested deeper than allowed are not drawn, and that is reported.
+    let opts = ExtractOptions {
+        max_depth: 1,
+        ..Default::default()
+    };
+    let doc = pdf::extract(&fixture("form_xobject_nested.pdf"), &opts).expect("extracts");
+    assert!(doc.diagnostics.iter().any(|d| d.code == "pdf.recursion"));
+    let text = doc.pages[0].plain_text();
+    assert!(text.contains("外側") && !text.contains("内側"), "{text}");
+
+    // A ToUnicode map beyond the limit is not read: the text is unmapped, and both are said.
+    let opts = ExtractOptions {
+        max_decompressed_bytes: 100,
+        ..Default::default()
+    };
+    let doc = pdf::extract(&fixture("plain_for_encryption.pdf"), &opts).expect("extracts");
+    assert!(doc
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "pdf.too_large" && d.page == Some(1) && d.location.is_some()));
+    assert!(doc
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "pdf.unmapped_glyph"));
+    assert_eq!(doc.pages[0].plain_text(), "\u{FFFD}\u{FFFD}\n");
+    // Content streams beyond the limit: nothing at all could be read.
+    let err = pdf::extract(&fixture("text_operators.pdf"), &opts).err();
+    assert_eq!(err.map(|e| e.code()), Some("pdf.too_large"));
+    // Object streams are expanded while loading: beyond the limit, the file is refused.
+    let opts = ExtractOptions {
+        max_decompressed_bytes: 20,
+        ..Default::default()
+    };
+    let err = pdf::extract(&fixture("object_streams.pdf"), &opts).err();
+    assert_eq!(err.map(|e| e.code()), Some("pdf.too_large"));
+}
+
+#[test]
+fn options_pages_and_strict() {
+    let opts = ExtractOptions {
+        pages: Some((2, 2)),
+        ..Default::default()
+    };
+    let doc = pdf::extract(&fixture("plain_for_encryption.pdf"), &opts).expect("extracts");
+    assert_eq!(doc.pages.len(), 1);
+    assert_eq!(doc.pages[0].number, 2);
+    assert_eq!(doc.metadata.get("pages").map(String::as_str), Some("2"));
+
+    let strict = ExtractOptions {
+        strict: true,
+        ..Default::default()
+    };
+    let err = pdf::extract(&fixture("identity_h_unmapped.pdf"), &strict).err();
+    assert_eq!(err.map(|e| e.code()), Some("pdf.strict"));
+    assert!(pdf::extract(&fixture("tounicode_bfrange.pdf"), &strict).is_ok());
+}
+
+#[test]
+fn dispatcher_reports_stable_codes() {
+    let opts = ExtractOptions::default();
+    let e = yosan_extractors::extract(&fixture("encrypted_password.pdf"), "x.pdf", &opts).err();
+    assert_eq!(e.map(|e| e.code()), Some("pdf.encrypted".to_string()));
+    let e = yosan_extractors::extract(&fixture("image_only.pdf"), "x.pdf", &opts).err();
+    assert_eq!(e.map(|e| e.code()), Some("pdf.no_text_layer".to_string()));
+    let doc = yosan_extractors::extract(&fixture("encrypted_aes_256.pdf"), "x.pdf", &opts)
+        .expect("opens");
+    assert_eq!(doc.pages[1].plain_text(), "化済\n");
+}
+
+#[test]
+fn layout_text_has_one_form_feed_per_page() {
+    let doc = pdf::extract(
+        &fixture("plain_for_encryption.pdf"),
+        &ExtractOptions::default(),
+    )
+    .expect("extracts");
+    let text = pdf::render_layout(&doc);
+    assert_eq!(text.matches('\x0c').count(), 2);
+    assert!(text.starts_with("   暗号\n"), "{text:?}");
 }

@@ -144,6 +144,8 @@ pub struct Interp<'s, 'd> {
     sh: &'s Shared<'d>,
     page: u32,
     pub out: PageOutput,
+    /// Set when a limit stopped the page early.
+    pub aborted: bool,
     gs: GState,
     stack: Vec<GState>,
     tm: Matrix,
@@ -158,7 +160,6 @@ pub struct Interp<'s, 'd> {
     page_h: f64,
     reported: HashSet<(String, String)>,
     fallback_font: Arc<Font>,
-    aborted: bool,
 }
 
 fn is_white_gray(v: f64) -> bool {
@@ -199,7 +200,7 @@ impl<'s, 'd> Interp<'s, 'd> {
             tlm: IDENTITY,
             path: PathState::default(),
             ops: 0,
-            budget: sh.opts.max_decompressed_bytes,
+            budget: sh.opts.max_decompressed_bytes.saturating_mul(4),
             forms: Vec::new(),
             scratch: Vec::new(),
             page_w: w,
@@ -218,11 +219,13 @@ impl<'s, 'd> Interp<'s, 'd> {
         }
     }
 
-    /// Charges `n` bytes of decoded stream data to the page budget.
+    /// Charges `n` bytes of decoded stream data to the page budget: a page may decode at most
+    /// four times `max_decompressed_bytes` in all (content streams and forms, each form counted
+    /// every time it is drawn), so that forms drawn over and over cannot multiply the work.
     pub fn charge(&mut self, n: usize, what: &str) -> bool {
         let n = n as u64;
         if n > self.budget {
-            let limit = self.sh.opts.max_decompressed_bytes;
+            let limit = self.stream_limit();
             self.diag(
                 Diagnostic::error(
                     "pdf.too_large",
@@ -237,8 +240,9 @@ impl<'s, 'd> Interp<'s, 'd> {
         true
     }
 
-    pub fn remaining_budget(&self) -> u64 {
-        self.budget
+    /// The most one more stream may decode to on this page.
+    pub fn stream_limit(&self) -> u64 {
+        self.sh.opts.max_decompressed_bytes.min(self.budget)
     }
 
     fn lookup(&self, res: &[&'d Dictionary], category: &[u8], name: &[u8]) -> Option<&'d Object> {
@@ -279,6 +283,14 @@ impl<'s, 'd> Interp<'s, 'd> {
         };
         let limit = self.sh.opts.max_decompressed_bytes;
         let (font, idx) = self.sh.fonts.get_or_load(doc, id, dict, &display, limit);
+        for (code, message) in &font.problems {
+            let d = if *code == "pdf.too_large" {
+                Diagnostic::error(code, message.clone())
+            } else {
+                Diagnostic::warning(code, message.clone())
+            };
+            self.diag(d.at(format!("font {}", font.name)));
+        }
         self.gs.font = Some((font, idx));
     }
 
@@ -760,7 +772,8 @@ impl<'s, 'd> Interp<'s, 'd> {
                     );
                     return;
                 }
-                let data = match stream_data(stream, self.budget) {
+                let limit = self.sh.opts.max_decompressed_bytes.min(self.budget);
+                let data = match stream_data(stream, limit) {
                     Ok(d) => d,
                     Err(StreamError::TooLarge) => {
                         self.charge(usize::MAX, &display);

@@ -129,6 +129,8 @@ pub struct Font {
     program: Option<ObjectId>,
     cid_to_gid: Option<Vec<u16>>,
     program_maps: OnceLock<Option<FontProgramMaps>>,
+    /// Problems met while reading the font: (diagnostic code, message).
+    pub problems: Vec<(&'static str, String)>,
 }
 
 fn text_is_null(t: &UText) -> bool {
@@ -166,6 +168,7 @@ impl Font {
             program: None,
             cid_to_gid: None,
             program_maps: OnceLock::new(),
+            problems: Vec::new(),
         }
     }
 
@@ -365,15 +368,33 @@ fn matrix6(v: &[f64]) -> Option<[f64; 6]> {
     }
 }
 
-/// Reads a ToUnicode stream, if present and decodable.
-fn read_to_unicode(doc: &Document, font: &Dictionary, limit: u64) -> Option<UnicodeMap> {
+/// Reads a ToUnicode stream, if present and decodable; problems go to `problems`.
+fn read_to_unicode(
+    doc: &Document,
+    font: &Dictionary,
+    limit: u64,
+    problems: &mut Vec<(&'static str, String)>,
+) -> Option<UnicodeMap> {
     let stream = get(doc, font, b"ToUnicode")?.as_stream().ok()?;
     let data = match stream_data(stream, limit) {
         Ok(d) => d,
-        Err(super::objects::StreamError::Bad { partial, .. }) if !partial.is_empty() => {
+        Err(super::objects::StreamError::Bad { partial, message }) => {
+            problems.push((
+                "pdf.bad_stream",
+                format!("the ToUnicode map does not decompress ({message})"),
+            ));
+            if partial.is_empty() {
+                return None;
+            }
             std::borrow::Cow::Owned(partial)
         }
-        Err(_) => return None,
+        Err(super::objects::StreamError::TooLarge) => {
+            problems.push((
+                "pdf.too_large",
+                format!("the ToUnicode map expands beyond the limit of {limit} bytes; not read"),
+            ));
+            return None;
+        }
     };
     let parsed = cmap::parse_cmap(&data);
     if parsed.unicode.is_empty() {
@@ -424,7 +445,7 @@ pub fn load_font(doc: &Document, dict: &Dictionary, fallback_name: &str, limit: 
     if let Some(n) = get_name(doc, dict, b"BaseFont") {
         font.name = String::from_utf8_lossy(n).into_owned();
     }
-    font.to_unicode = read_to_unicode(doc, dict, limit);
+    font.to_unicode = read_to_unicode(doc, dict, limit, &mut font.problems);
     if subtype == b"Type0" {
         load_composite(doc, dict, &mut font, limit);
     } else {

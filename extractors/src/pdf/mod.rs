@@ -136,6 +136,8 @@ struct PageResult {
     outline_glyphs: u32,
     has_text: bool,
     has_graphics: bool,
+    /// A limit stopped the page early.
+    aborted: bool,
 }
 
 /// Inherited page attributes, looked up through the page tree.
@@ -261,7 +263,7 @@ fn process_page(sh: &Shared<'_>, number: u32, id: ObjectId) -> PageResult {
     for (k, s) in streams.iter().enumerate() {
         let Object::Stream(s) = s else { continue };
         let what = format!("content stream {}", k + 1);
-        match stream_data(s, interp.remaining_budget()) {
+        match stream_data(s, interp.stream_limit()) {
             Ok(d) => {
                 if !interp.charge(d.len(), &what) {
                     break;
@@ -293,6 +295,7 @@ fn process_page(sh: &Shared<'_>, number: u32, id: ObjectId) -> PageResult {
     }
     interp.run(&data, &res);
     drop(data);
+    let aborted = interp.aborted;
     let out = std::mem::take(&mut interp.out);
     diagnostics.extend(out.diagnostics);
     let lay = layout::layout(&out.glyphs, &out.outlines, sh.opts.keep_glyphs);
@@ -318,6 +321,7 @@ fn process_page(sh: &Shared<'_>, number: u32, id: ObjectId) -> PageResult {
         outline_glyphs: lay.outline_glyphs,
         has_text,
         has_graphics,
+        aborted,
     }
 }
 
@@ -377,6 +381,7 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Document, PdfError
                 outline_glyphs: 0,
                 has_text: false,
                 has_graphics: false,
+                aborted: false,
             })
         })
         .collect();
@@ -397,6 +402,7 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Document, PdfError
         );
     }
     let mut textless = Vec::new();
+    let mut aborted = 0usize;
     for r in results {
         let n = r.page.number;
         out.diagnostics.extend(r.diagnostics);
@@ -426,9 +432,14 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Document, PdfError
                 .at("font (none: vector outlines)"),
             );
         }
+        if r.aborted {
+            aborted += 1;
+        }
         if !r.has_text {
             textless.push(n);
-            if r.has_graphics {
+            if r.aborted {
+                // Already reported as pdf.too_large: not a missing text layer.
+            } else if r.has_graphics {
                 out.diagnostics.push(
                     Diagnostic::warning(
                         "pdf.no_text_layer",
@@ -436,7 +447,11 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Document, PdfError
                     )
                     .on_page(n),
                 );
-            } else {
+            } else if !out
+                .diagnostics
+                .iter()
+                .any(|d| d.page == Some(n) && d.severity >= Severity::Warning)
+            {
                 out.diagnostics
                     .push(Diagnostic::info("pdf.empty_page", "the page draws nothing").on_page(n));
             }
@@ -444,6 +459,12 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Document, PdfError
         out.pages.push(r.page);
     }
     if !out.pages.is_empty() && textless.len() == out.pages.len() {
+        if aborted > 0 {
+            return Err(PdfError::TooLarge {
+                limit: opts.max_decompressed_bytes,
+                what: format!("the content of {aborted} page(s)"),
+            });
+        }
         return Err(PdfError::NoTextLayer {
             pages: out.pages.len() as u32,
         });

@@ -167,3 +167,33 @@ pub fn text_string(bytes: &[u8]) -> String {
     }
     bytes.iter().map(|&b| char::from(b)).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn deflate(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(data).unwrap_or_default();
+        e.finish().unwrap_or_default()
+    }
+
+    #[test]
+    fn inflate_reports_damage_and_keeps_what_decoded() {
+        let data: Vec<u8> = (0..20_000u32)
+            .flat_map(|i| format!("{i} 0 Td (x) Tj\n").into_bytes())
+            .collect();
+        let z = deflate(&data);
+        assert_eq!(inflate(&z, 1 << 30).ok(), Some(data.clone()));
+        // Cut in the middle: an error, with the beginning recovered.
+        match inflate(&z[..z.len() / 2], 1 << 30) {
+            Err(StreamError::Bad { partial, .. }) => {
+                assert!(partial.len() > 1000 && data.starts_with(&partial));
+            }
+            other => panic!("truncated stream: {:?}", other.map(|d| d.len())),
+        }
+        // Over the limit.
+        assert!(matches!(inflate(&z, 1000), Err(StreamError::TooLarge)));
+    }
+}
