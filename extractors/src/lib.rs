@@ -4,13 +4,17 @@
 //! enum, all producing the same [`Document`]. [`detect`] picks the kind from the content, never
 //! from the file name alone. These extractors know nothing about budgets.
 
+pub mod decode;
 pub mod delimited;
 pub mod detect;
 mod document;
 mod error;
+mod html;
 pub mod pdf;
+pub mod render;
 pub mod sheet;
 pub mod text;
+pub mod value;
 
 pub use detect::detect;
 pub use document::*;

@@ -1,0 +1,376 @@
+//! The polars stage: budget lines, documents and diagnostics to Parquet, written to a staging
+//! folder and moved into place only when complete.
+//!
+//! Layout under the output folder:
+//! ```text
+//! budget_lines/jurisdiction=141003-横浜市/fiscal_year=2022/part-0.parquet
+//! documents.parquet
+//! diagnostics.parquet
+//! manifest.json
+//! ```
+//! Every file is zstd-compressed; rows are sorted, so the same inputs give byte-identical files.
+
+use crate::model::{BudgetLine, DiagnosticRecord, DocumentRecord};
+use polars::prelude::*;
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// Why the dataset could not be written.
+#[derive(Debug, Error)]
+pub enum DatasetError {
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("cannot build the {table} table: {source}")]
+    Polars {
+        table: &'static str,
+        #[source]
+        source: PolarsError,
+    },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> DatasetError + '_ {
+    move |source| DatasetError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// The Hive partition value for a jurisdiction: `141003-横浜市`, the name alone for bodies without
+/// a code, `unknown` when neither is known. Characters that would break a path are replaced.
+pub fn partition_value(code: Option<&str>, name: &str) -> String {
+    let clean: String = name
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | '=' | ':' | '\0' => '_',
+            c => c,
+        })
+        .collect();
+    match (code, clean.is_empty()) {
+        (Some(c), false) => format!("{c}-{clean}"),
+        (Some(c), true) => c.to_string(),
+        (None, false) => clean,
+        (None, true) => "unknown".to_string(),
+    }
+}
+
+fn str_col(name: &str, v: Vec<String>) -> Column {
+    Column::new(name.into(), v)
+}
+fn opt_str_col(name: &str, v: Vec<Option<String>>) -> Column {
+    Column::new(name.into(), v)
+}
+
+fn list_str_col(name: &str, v: impl Iterator<Item = Vec<String>>) -> Column {
+    let ca: ListChunked = v
+        .map(|items| Some(Series::new(PlSmallStr::EMPTY, items)))
+        .collect();
+    ca.into_series().with_name(name.into()).into_column()
+}
+
+/// The `budget_lines` columns, in the order of `schemas/columns.json`.
+pub fn budget_lines_frame(lines: &[BudgetLine]) -> PolarsResult<DataFrame> {
+    let s = |f: fn(&BudgetLine) -> String| lines.iter().map(f).collect::<Vec<_>>();
+    let os = |f: fn(&BudgetLine) -> Option<String>| lines.iter().map(f).collect::<Vec<_>>();
+    let oi32 = |f: fn(&BudgetLine) -> Option<i32>| lines.iter().map(f).collect::<Vec<_>>();
+    let bbox: ListChunked = lines
+        .iter()
+        .map(|l| l.bbox.map(|b| Series::new(PlSmallStr::EMPTY, b.to_vec())))
+        .collect();
+    let columns = vec![
+        opt_str_col("jurisdiction_code", os(|l| l.jurisdiction_code.clone())),
+        str_col("jurisdiction_name", s(|l| l.jurisdiction_name.clone())),
+        Column::new(
+            "fiscal_year".into(),
+            lines.iter().map(|l| l.fiscal_year).collect::<Vec<i64>>(),
+        ),
+        Column::new(
+            "document_fiscal_year".into(),
+            lines
+                .iter()
+                .map(|l| l.document_fiscal_year)
+                .collect::<Vec<i64>>(),
+        ),
+        opt_str_col("account", os(|l| l.account.clone())),
+        str_col("direction", s(|l| l.direction.as_str().to_string())),
+        str_col("phase", s(|l| l.phase.as_str().to_string())),
+        str_col("family", s(|l| l.family.clone())),
+        list_str_col("path", lines.iter().map(|l| l.path.clone())),
+        list_str_col("path_codes", lines.iter().map(|l| l.path_codes.clone())),
+        opt_str_col("code", os(|l| l.code.clone())),
+        str_col("level", s(|l| l.level.clone())),
+        str_col("measure", s(|l| l.measure.clone())),
+        str_col("measure_label", s(|l| l.measure_label.clone())),
+        Column::new(
+            "amount_yen".into(),
+            lines
+                .iter()
+                .map(|l| l.amount_yen)
+                .collect::<Vec<Option<i64>>>(),
+        ),
+        str_col("amount_text", s(|l| l.amount_text.clone())),
+        str_col("unit", s(|l| l.unit.clone())),
+        Column::new(
+            "is_total".into(),
+            lines.iter().map(|l| l.is_total).collect::<Vec<bool>>(),
+        ),
+        str_col("confidence", s(|l| l.confidence.clone())),
+        str_col("source_file", s(|l| l.source_file.clone())),
+        str_col("source_sha256", s(|l| l.source_sha256.clone())),
+        Column::new("page".into(), oi32(|l| l.page)),
+        opt_str_col("sheet", os(|l| l.sheet.clone())),
+        Column::new("row".into(), oi32(|l| l.row)),
+        Column::new("column".into(), oi32(|l| l.column)),
+        bbox.into_series()
+            .cast(&DataType::List(Box::new(DataType::Float32)))?
+            .with_name("bbox".into())
+            .into_column(),
+        str_col("check", s(|l| l.check.as_str().to_string())),
+        opt_str_col("check_detail", os(|l| l.check_detail.clone())),
+    ];
+    DataFrame::new_infer_height(columns)
+}
+
+/// The `documents` columns.
+pub fn documents_frame(docs: &[DocumentRecord]) -> PolarsResult<DataFrame> {
+    let s = |f: fn(&DocumentRecord) -> String| docs.iter().map(f).collect::<Vec<_>>();
+    let os = |f: fn(&DocumentRecord) -> Option<String>| docs.iter().map(f).collect::<Vec<_>>();
+    let i = |f: fn(&DocumentRecord) -> i64| docs.iter().map(f).collect::<Vec<_>>();
+    DataFrame::new_infer_height(vec![
+        str_col("source_file", s(|d| d.source_file.clone())),
+        str_col("source_sha256", s(|d| d.source_sha256.clone())),
+        Column::new("bytes".into(), i(|d| d.bytes)),
+        str_col("format", s(|d| d.format.clone())),
+        opt_str_col("encoding", os(|d| d.encoding.clone())),
+        opt_str_col("family", os(|d| d.family.clone())),
+        str_col("family_source", s(|d| d.family_source.as_str().to_string())),
+        opt_str_col("jurisdiction_code", os(|d| d.jurisdiction_code.clone())),
+        opt_str_col("jurisdiction_name", os(|d| d.jurisdiction_name.clone())),
+        str_col(
+            "jurisdiction_source",
+            s(|d| d.jurisdiction_source.as_str().to_string()),
+        ),
+        Column::new(
+            "document_fiscal_year".into(),
+            docs.iter()
+                .map(|d| d.document_fiscal_year)
+                .collect::<Vec<Option<i64>>>(),
+        ),
+        str_col(
+            "fiscal_year_source",
+            s(|d| d.fiscal_year_source.as_str().to_string()),
+        ),
+        opt_str_col("account", os(|d| d.account.clone())),
+        opt_str_col("phase", os(|d| d.phase.clone())),
+        Column::new(
+            "units".into(),
+            docs.iter().map(|d| d.units).collect::<Vec<i32>>(),
+        ),
+        str_col("status", s(|d| d.status.as_str().to_string())),
+        opt_str_col("error", os(|d| d.error.clone())),
+        Column::new("lines".into(), i(|d| d.lines)),
+        Column::new("checks_ok".into(), i(|d| d.checks_ok)),
+        Column::new("checks_mismatch".into(), i(|d| d.checks_mismatch)),
+        Column::new("diagnostics".into(), i(|d| d.diagnostics)),
+    ])
+}
+
+/// The `diagnostics` columns.
+pub fn diagnostics_frame(diags: &[DiagnosticRecord]) -> PolarsResult<DataFrame> {
+    DataFrame::new_infer_height(vec![
+        str_col(
+            "source_file",
+            diags.iter().map(|d| d.source_file.clone()).collect(),
+        ),
+        opt_str_col(
+            "source_sha256",
+            diags.iter().map(|d| d.source_sha256.clone()).collect(),
+        ),
+        Column::new(
+            "page".into(),
+            diags.iter().map(|d| d.page).collect::<Vec<Option<i32>>>(),
+        ),
+        opt_str_col("sheet", diags.iter().map(|d| d.sheet.clone()).collect()),
+        opt_str_col(
+            "location",
+            diags.iter().map(|d| d.location.clone()).collect(),
+        ),
+        str_col("code", diags.iter().map(|d| d.code.clone()).collect()),
+        str_col(
+            "severity",
+            diags.iter().map(|d| d.severity.clone()).collect(),
+        ),
+        str_col("message", diags.iter().map(|d| d.message.clone()).collect()),
+    ])
+}
+
+/// Writes one frame as a zstd Parquet file.
+pub fn write_parquet(
+    df: &mut DataFrame,
+    path: &Path,
+    table: &'static str,
+) -> Result<u64, DatasetError> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(io_err(parent))?;
+    }
+    let file = fs::File::create(path).map_err(io_err(path))?;
+    let writer = io::BufWriter::new(file);
+    ParquetWriter::new(writer)
+        .with_compression(ParquetCompression::Zstd(None))
+        .with_statistics(StatisticsOptions::default())
+        .set_parallel(false)
+        .finish(df)
+        .map_err(|source| DatasetError::Polars { table, source })
+}
+
+/// What was written, for the manifest.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct WrittenFile {
+    pub path: String,
+    pub rows: usize,
+    pub bytes: u64,
+}
+
+/// Writes the budget lines, Hive-partitioned by jurisdiction and fiscal year, into `root`.
+/// Rows inside each partition are sorted by source, position and measure.
+pub fn write_budget_lines(
+    mut lines: Vec<BudgetLine>,
+    root: &Path,
+) -> Result<Vec<WrittenFile>, DatasetError> {
+    let mut parts: BTreeMap<(String, i64), Vec<BudgetLine>> = BTreeMap::new();
+    for l in lines.drain(..) {
+        let key = partition_value(l.jurisdiction_code.as_deref(), &l.jurisdiction_name);
+        parts.entry((key, l.fiscal_year)).or_default().push(l);
+    }
+    let mut written = Vec::new();
+    for ((jur, fy), mut rows) in parts {
+        rows.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let rel = format!("budget_lines/jurisdiction={jur}/fiscal_year={fy}/part-0.parquet");
+        let path = root.join(&rel);
+        let mut df = budget_lines_frame(&rows).map_err(|source| DatasetError::Polars {
+            table: "budget_lines",
+            source,
+        })?;
+        let bytes = write_parquet(&mut df, &path, "budget_lines")?;
+        written.push(WrittenFile {
+            path: rel,
+            rows: rows.len(),
+            bytes,
+        });
+    }
+    Ok(written)
+}
+
+/// Removes `.NAME.staging-PID` folders whose process is gone (a run that was killed).
+fn remove_abandoned_staging(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.staging-");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let fname = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = fname
+            .strip_prefix(&prefix)
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+        if !alive {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// A folder being filled next to the final output, moved into place by [`Staging::commit`].
+/// Dropped without commit, it is removed and the previous output stays as it was.
+pub struct Staging {
+    pub dir: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Creates `.NAME.staging-PID` beside `target`; recovers a previous output left aside by a
+    /// run that was killed between the two renames of a commit.
+    pub fn new(target: &Path) -> Result<Staging, DatasetError> {
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(io_err(parent))?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "out".into());
+        let old = parent.join(format!(".{name}.previous"));
+        if !target.exists() && old.exists() {
+            fs::rename(&old, target).map_err(io_err(&old))?;
+        }
+        remove_abandoned_staging(parent, &name);
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
+        }
+        fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+            committed: false,
+        })
+    }
+
+    /// Moves the staged folder into place: the old output is renamed aside, the new one renamed in,
+    /// then the old one removed. Each rename is atomic on one file system.
+    pub fn commit(mut self) -> Result<(), DatasetError> {
+        let parent = self.dir.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let name = self
+            .target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "out".into());
+        let old = parent.join(format!(".{name}.previous"));
+        if old.exists() {
+            fs::remove_dir_all(&old).map_err(io_err(&old))?;
+        }
+        if self.target.exists() {
+            fs::rename(&self.target, &old).map_err(io_err(&self.target))?;
+        }
+        fs::rename(&self.dir, &self.target).map_err(io_err(&self.dir))?;
+        self.committed = true;
+        if old.exists() {
+            fs::remove_dir_all(&old).map_err(io_err(&old))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partition_values() {
+        assert_eq!(partition_value(Some("141003"), "横浜市"), "141003-横浜市");
+        assert_eq!(
+            partition_value(None, "公益財団法人神奈川産業振興センター"),
+            "公益財団法人神奈川産業振興センター"
+        );
+        assert_eq!(partition_value(None, ""), "unknown");
+        assert_eq!(partition_value(None, "a/b=c"), "a_b_c");
+    }
+}

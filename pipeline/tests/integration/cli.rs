@@ -1,0 +1,154 @@
+//! The `yosan` binary: exit codes, the documents table for bad files, `schema` and `extract`.
+
+use crate::common::{read_table, root, temp_dir};
+use polars::prelude::*;
+use std::process::Command;
+
+fn yosan() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_yosan"))
+}
+
+#[test]
+fn cli_exit_code_is_1_when_a_document_fails_and_the_rest_is_written() {
+    let dir = temp_dir("cli-bad");
+    let inputs = dir.join("in");
+    std::fs::create_dir_all(&inputs).unwrap();
+    std::fs::copy(
+        root().join("fixtures/inputs/yokohama/r4_plan_layout.txt"),
+        inputs.join("plan.txt"),
+    )
+    .unwrap();
+    std::fs::write(inputs.join("empty.csv"), b"").unwrap();
+    std::fs::write(inputs.join("image.pdf"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    std::fs::write(
+        dir.join("sources.json"),
+        r#"{"sources":[{"path":"in/plan.txt","jurisdiction":"横浜市","fiscal_year":2022}]}"#,
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let status = yosan()
+        .args(["ingest", "--quiet", "--out"])
+        .arg(&out)
+        .arg("--sources")
+        .arg(dir.join("sources.json"))
+        .arg(&inputs)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    let docs = read_table(&out.join("documents.parquet"));
+    assert_eq!(docs.height(), 3);
+    let status_col = docs.column("status").unwrap().str().unwrap();
+    let errors: Vec<_> = docs
+        .column("error")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .flatten()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(status_col.iter().filter(|s| *s == Some("error")).count(), 2);
+    assert!(errors.iter().any(|e| e.contains("empty")), "{errors:?}");
+    assert!(errors.iter().any(|e| e.contains("PNG")), "{errors:?}");
+    let lines = read_table(&out.join("budget_lines"));
+    assert_eq!(lines.height(), 78);
+}
+
+#[test]
+fn cli_exit_code_is_2_for_a_bad_manifest_and_nothing_is_written() {
+    let dir = temp_dir("cli-manifest");
+    std::fs::write(
+        dir.join("sources.json"),
+        r#"{"sources":[{"path":"*","jurisdiction":"どこにもない市"}]}"#,
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let o = yosan()
+        .args(["ingest", "--quiet", "--out"])
+        .arg(&out)
+        .arg("--sources")
+        .arg(dir.join("sources.json"))
+        .arg(root().join("fixtures/inputs"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("どこにもない市"));
+    assert!(!out.exists());
+}
+
+#[test]
+fn cli_schema_prints_every_budget_lines_column() {
+    let o = yosan()
+        .args(["schema", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let text = v.to_string();
+    for col in [
+        "jurisdiction_code",
+        "fiscal_year",
+        "amount_yen",
+        "measure",
+        "path",
+        "check",
+    ] {
+        assert!(text.contains(col), "{col} missing from yosan schema");
+    }
+}
+
+#[test]
+fn cli_extract_shows_the_cells_of_a_csv() {
+    let o = yosan()
+        .arg("extract")
+        .arg(root().join("fixtures/inputs/open_data/ward_budget_sample_cp932.csv"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("区民相談等事業運営"), "{text}");
+    assert!(text.contains("32,774"), "{text}");
+}
+
+#[test]
+fn cli_documents_table_has_the_documented_columns() {
+    let dir = temp_dir("cli-cols");
+    let out = dir.join("out");
+    let status = yosan()
+        .args(["ingest", "--quiet", "--out"])
+        .arg(&out)
+        .arg("--sources")
+        .arg(root().join("fixtures/sources.json"))
+        .arg(root().join("fixtures/inputs"))
+        .status()
+        .unwrap();
+    assert!(status.code().is_some_and(|c| c <= 1));
+    for (table, file) in [
+        ("documents", "documents.parquet"),
+        ("diagnostics", "diagnostics.parquet"),
+        ("budget_lines", "budget_lines"),
+    ] {
+        let df = read_table(&out.join(file));
+        let contract = yosan_schemas::table(table).expect("table in contract");
+        let ours: Vec<String> = df
+            .get_column_names()
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let theirs: Vec<String> = contract.columns.iter().map(|c| c.name.clone()).collect();
+        assert_eq!(ours, theirs, "{table} columns follow schemas/columns.json");
+        for c in &contract.columns {
+            let dtype = df.column(&c.name).unwrap().dtype().clone();
+            let expected = match c.dtype.as_str() {
+                "Utf8" => DataType::String,
+                "Int64" => DataType::Int64,
+                "Int32" => DataType::Int32,
+                "Boolean" => DataType::Boolean,
+                "List<Utf8>" => DataType::List(Box::new(DataType::String)),
+                "List<Float32>" => DataType::List(Box::new(DataType::Float32)),
+                other => panic!("unknown contract type {other}"),
+            };
+            assert_eq!(dtype, expected, "{table}.{}", c.name);
+        }
+    }
+}

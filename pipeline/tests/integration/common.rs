@@ -1,0 +1,141 @@
+//! Helpers shared by the integration tests.
+
+#![allow(dead_code)]
+
+use polars::prelude::*;
+use std::path::{Path, PathBuf};
+use yosan::ingest::{discover, process_file, DocResult};
+use yosan::model::BudgetLine;
+use yosan::sources::Sources;
+use yosan_extractors::ExtractOptions;
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+/// `../shared/<sub>` beside the checkout, or None (the test then says it was skipped).
+pub fn shared(sub: &str) -> Option<PathBuf> {
+    let base = std::env::var_os("YOSAN_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared"));
+    let p = base.join(sub);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!("corpus test skipped: {} not found", p.display());
+        None
+    }
+}
+
+/// A fresh temporary folder under the target dir.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let base = std::env::var_os("CARGO_TARGET_TMPDIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    let p = base.join(format!("yosan-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&p);
+    std::fs::create_dir_all(&p).expect("temp dir");
+    p
+}
+
+/// Runs every file under `dir` through the pipeline with `manifest`'s declarations.
+pub fn process_dir(dir: &Path, manifest: Option<&Path>) -> Vec<DocResult> {
+    let sources = manifest.map(|m| Sources::load(m).expect("manifest loads"));
+    discover(&[dir.to_path_buf()], None)
+        .iter()
+        .map(|input| {
+            let declared = sources.as_ref().and_then(|s| s.for_file(&input.path));
+            process_file(input, declared, &ExtractOptions::default())
+        })
+        .collect()
+}
+
+/// The lines of the document whose source file name contains `needle`.
+pub fn lines_of<'a>(results: &'a [DocResult], needle: &str) -> &'a [BudgetLine] {
+    &results
+        .iter()
+        .find(|r| r.record.source_file.contains(needle))
+        .unwrap_or_else(|| panic!("no document named like {needle}"))
+        .lines
+}
+
+/// The one line with this path tail, measure and fiscal year.
+pub fn find<'a>(lines: &'a [BudgetLine], name: &str, measure: &str, fy: i64) -> &'a BudgetLine {
+    let found: Vec<&BudgetLine> = lines
+        .iter()
+        .filter(|l| {
+            l.path.last().map(String::as_str) == Some(name)
+                && l.measure == measure
+                && l.fiscal_year == fy
+        })
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one line {name} / {measure} / {fy}, found {}: {:#?}",
+        found.len(),
+        found
+    );
+    found[0]
+}
+
+/// Reads every Parquet file of a Hive-partitioned table into one frame.
+pub fn read_table(dir: &Path) -> DataFrame {
+    let mut files = Vec::new();
+    collect_parquet(dir, &mut files);
+    files.sort();
+    let mut out: Option<DataFrame> = None;
+    for f in files {
+        let df = ParquetReader::new(std::fs::File::open(&f).expect("open parquet"))
+            .finish()
+            .expect("read parquet");
+        out = Some(match out {
+            None => df,
+            Some(acc) => acc.vstack(&df).expect("same schema"),
+        });
+    }
+    out.expect("at least one parquet file")
+}
+
+fn collect_parquet(dir: &Path, out: &mut Vec<PathBuf>) {
+    if dir.is_file() {
+        out.push(dir.to_path_buf());
+        return;
+    }
+    for e in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect_parquet(&p, out);
+        } else if p.extension().is_some_and(|x| x == "parquet") {
+            out.push(p);
+        }
+    }
+}
+
+/// Every file under `dir` with its bytes, by relative path.
+pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    fn walk(root: &Path, d: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        let Ok(rd) = std::fs::read_dir(d) else { return };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap_or(&p)
+                    .to_string_lossy()
+                    .into_owned();
+                out.push((rel, std::fs::read(&p).unwrap_or_default()));
+            }
+        }
+    }
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
