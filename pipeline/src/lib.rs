@@ -12,6 +12,7 @@ pub mod ingest;
 pub mod model;
 pub mod show;
 pub mod sources;
+pub mod store;
 pub mod table;
 
 pub use yosan_normalize as normalize;
