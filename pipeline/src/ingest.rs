@@ -528,14 +528,20 @@ fn process_bytes(
     res.record.phase = ctx.phase.map(|p| p.as_str().to_string());
 
     let Some(family) = family else {
-        fail(
-            res,
-            "family.unrecognised",
-            format!(
-                "no document family recognises this {} file",
-                res.record.format
-            ),
+        // A part of the file that could not be read is the likelier cause: name it first.
+        let cause = res
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == "error")
+            .map(|d| d.message.clone());
+        let message = format!(
+            "no document family recognises this {} file",
+            res.record.format
         );
+        fail(res, "family.unrecognised", message.clone());
+        if let Some(cause) = cause {
+            res.record.error = Some(format!("{cause}; {message}"));
+        }
         return;
     };
     res.record.family = Some(family.id().to_string());

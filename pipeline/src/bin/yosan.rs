@@ -268,6 +268,24 @@ fn main() -> ExitCode {
             if dry_run {
                 return dry_run_report(&opts, json);
             }
+            if json {
+                // A panic is caught at the document boundary and becomes an error row; in JSON
+                // mode its message is logged as an event too, not as free text on stderr.
+                std::panic::set_hook(Box::new(|info| {
+                    let message = info
+                        .payload()
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    log_json(serde_json::json!({
+                        "event": "panic",
+                        "thread": std::thread::current().name().unwrap_or(""),
+                        "message": message,
+                        "location": info.location().map(|l| l.to_string()),
+                    }));
+                }));
+            }
             let bar = if !quiet && !json && std::io::stderr().is_terminal() {
                 let b = indicatif::ProgressBar::new(0);
                 b.set_style(
