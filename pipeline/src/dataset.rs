@@ -399,7 +399,7 @@ impl<T> RowSink<T> {
     pub fn push(&mut self, row: T) -> Result<(), DatasetError> {
         self.rows.push(row);
         if self.rows.len() >= FRAME_ROWS {
-            self.to_frame()?;
+            self.stage_rows()?;
         }
         Ok(())
     }
@@ -417,7 +417,7 @@ impl<T> RowSink<T> {
     }
 
     /// Moves the buffered rows into the pending frame; writes a row group when it is full.
-    fn to_frame(&mut self) -> Result<(), DatasetError> {
+    fn stage_rows(&mut self) -> Result<(), DatasetError> {
         if self.rows.is_empty() {
             return Ok(());
         }
@@ -449,7 +449,7 @@ impl<T> RowSink<T> {
 
     /// Flushes the last rows and writes the footer; returns rows and bytes written.
     pub fn finish(mut self) -> Result<(usize, u64), DatasetError> {
-        self.to_frame()?;
+        self.stage_rows()?;
         self.flush()?;
         self.writer.finish()
     }

@@ -311,7 +311,7 @@ fn failed(input: &InputFile, code: &str, message: String) -> DocResult {
 
 /// Reads an input's bytes, or explains why it cannot be read. `listed` says the file existed
 /// when the run discovered it (so that "not found" means it disappeared during the run).
-fn read_input(input: &InputFile, max_bytes: u64, listed: bool) -> Result<Vec<u8>, DocResult> {
+fn read_input(input: &InputFile, max_bytes: u64, listed: bool) -> Result<Vec<u8>, Box<DocResult>> {
     let shown = input.path.display();
     let meta = match std::fs::metadata(&input.path) {
         Ok(m) => m,
@@ -319,7 +319,7 @@ fn read_input(input: &InputFile, max_bytes: u64, listed: bool) -> Result<Vec<u8>
             let link = std::fs::symlink_metadata(&input.path)
                 .map(|m| m.file_type().is_symlink())
                 .unwrap_or(false);
-            return Err(if link {
+            return Err(Box::new(if link {
                 failed(
                     input,
                     "file.unreadable",
@@ -333,29 +333,29 @@ fn read_input(input: &InputFile, max_bytes: u64, listed: bool) -> Result<Vec<u8>
                 )
             } else {
                 failed(input, "file.unreadable", format!("{shown} does not exist"))
-            });
+            }));
         }
         Err(e) => {
-            return Err(failed(
+            return Err(Box::new(failed(
                 input,
                 "file.unreadable",
                 format!("{shown} cannot be read: {e}"),
-            ))
+            )))
         }
     };
     if meta.is_dir() {
-        return Err(failed(
+        return Err(Box::new(failed(
             input,
             "file.unreadable",
             format!("{shown} is a folder, not a file: nothing was read from it (a sources glob matched it, or it could not be listed)"),
-        ));
+        )));
     }
     if !meta.is_file() {
-        return Err(failed(
+        return Err(Box::new(failed(
             input,
             "file.not_regular",
             format!("{shown} is not a regular file (a pipe, socket or device): not read"),
-        ));
+        )));
     }
     if meta.len() > max_bytes {
         let mut res = failed(
@@ -367,7 +367,7 @@ fn read_input(input: &InputFile, max_bytes: u64, listed: bool) -> Result<Vec<u8>
             ),
         );
         res.record.bytes = meta.len() as i64;
-        return Err(res);
+        return Err(Box::new(res));
     }
     // Read at most one byte past the limit, in case the file grows while it is read.
     let read = std::fs::File::open(&input.path).and_then(|f| {
@@ -386,19 +386,19 @@ fn read_input(input: &InputFile, max_bytes: u64, listed: bool) -> Result<Vec<u8>
                 ),
             );
             res.record.bytes = b.len() as i64;
-            Err(res)
+            Err(Box::new(res))
         }
         Ok(b) => Ok(b),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && listed => Err(failed(
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && listed => Err(Box::new(failed(
             input,
             "file.vanished",
             format!("{shown} disappeared after the run started (it was deleted or moved while the batch ran)"),
-        )),
-        Err(e) => Err(failed(
+        ))),
+        Err(e) => Err(Box::new(failed(
             input,
             "file.unreadable",
             format!("{shown} cannot be read: {e}"),
-        )),
+        ))),
     }
 }
 
@@ -410,7 +410,7 @@ pub fn process_file(
 ) -> DocResult {
     match read_input(input, u64::MAX, false) {
         Ok(bytes) => process_read(input, &bytes, &sha256_hex(&bytes), declared, opts),
-        Err(res) => res,
+        Err(res) => *res,
     }
 }
 
@@ -703,6 +703,7 @@ fn work_on(
     let fp = declared_fingerprint(declared);
     let (id, res) = match read_input(input, shared.max_file, listed) {
         Err(res) => {
+            let res = *res;
             let id = store::document_id(
                 &input.name,
                 None,
