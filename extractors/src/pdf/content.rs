@@ -569,7 +569,12 @@ impl<'s, 'd> Interp<'s, 'd> {
             if path.subs.len() >= 2 && path.segments >= 10 && path.curves >= 2 {
                 if let Some(b) = path_bbox(&path) {
                     let (w, h) = (b.width(), b.height());
-                    if w >= 1.0 && h >= 1.0 && w <= 72.0 && h <= 72.0 {
+                    if w >= 1.0
+                        && h >= 1.0
+                        && w <= 72.0
+                        && h <= 72.0
+                        && self.out.outlines.len() < 10_000
+                    {
                         self.out.outlines.push(b);
                     }
                 }

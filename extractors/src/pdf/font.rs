@@ -336,7 +336,7 @@ fn parse_w2(doc: &Document, arr: &[Object]) -> HashMap<u32, VMetric> {
                 let v: Vec<f64> = list.iter().filter_map(|o| num(doc, o)).collect();
                 for (k, t) in v.chunks(3).enumerate() {
                     if let [a, b, c] = t {
-                        out.insert(first as u32 + k as u32, (*a, *b, *c));
+                        out.insert((first as u32).saturating_add(k as u32), (*a, *b, *c));
                     }
                 }
                 i += 2;
