@@ -575,6 +575,11 @@ fn load_simple(doc: &Document, dict: &Dictionary, subtype: &[u8], font: &mut Fon
         .unwrap_or(0.0) as u32;
     if let Some(w) = get_array(doc, dict, b"Widths") {
         font.widths = w.iter().map(|o| num(doc, o).unwrap_or(0.0)).collect();
+    } else if !is_type3 {
+        if let Some(w) = super::encoding::standard_widths(&font.name) {
+            font.first_char = 32;
+            font.widths = w;
+        }
     }
     font.missing_width = desc
         .and_then(|d| get_num(doc, d, b"MissingWidth"))
