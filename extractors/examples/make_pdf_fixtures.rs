@@ -782,6 +782,11 @@ fn case_damaged(dir: &Path) {
         .unwrap_or(plain.len());
     write(dir, "truncated", &plain[..cut - 10]);
 
+    // A damaged header line: lopdf refuses the file; the objects are found by scanning.
+    let mut bad = plain.clone();
+    bad[3] = b'x';
+    write(dir, "damaged_header", &bad);
+
     // A file cut in the middle of its first objects: nothing usable.
     write(dir, "truncated_header_only", &plain[..60]);
 
