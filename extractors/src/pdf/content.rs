@@ -5,7 +5,7 @@
 //! to the top-left origin of the crop box, y down, with the page rotation applied.
 
 use super::cmap::UText;
-use super::font::{DecodedChar, Font, FontKind};
+use super::font::{DecodedChar, Font};
 use super::lexer::{Lexer, Operand};
 use super::objects::{get_dict, ref_id, resolve, stream_data, StreamError};
 use super::FontCache;
@@ -697,7 +697,7 @@ impl<'s, 'd> Interp<'s, 'd> {
                 )
             } else {
                 let w = ch.width;
-                let adv = (w * fm[0] + 0.0 * fm[2]) * fs;
+                let adv = w * fm[0] * fs;
                 (
                     [
                         (0.0, font.descent),
@@ -743,9 +743,6 @@ impl<'s, 'd> Interp<'s, 'd> {
             } else {
                 self.tm = translate_pre((w_text + spacing) * th, 0.0, &self.tm);
             }
-        }
-        if font.kind == FontKind::Type3 && !font.font_matrix.iter().all(|v| v.is_finite()) {
-            self.tm = IDENTITY;
         }
         self.scratch = decoded;
     }
