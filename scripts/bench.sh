@@ -11,13 +11,16 @@ CORPUS="${CORPUS:-../shared/corpus}"
 FUJI="$CORPUS/fuji-r6/r6-budget.pdf"
 RUNS="${RUNS:-3}"
 YOSAN="$TARGET_DIR/release/yosan"
+cargo build --release -q -p yosan || { echo "build failed"; exit 2; }
 
 # best_of CMD...: prints "seconds peak_kb" of the fastest of $RUNS runs.
 best_of() {
   local best="" best_kb=0
   for _ in $(seq "$RUNS"); do
-    local out
-    out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+    local out tf
+    tf=$(mktemp)
+    /usr/bin/time -f "%e %M" -o "$tf" "$@" >/dev/null 2>&1
+    out=$(tail -n 1 "$tf"); rm -f "$tf"
     local t=${out% *} kb=${out#* }
     if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
     [ "$kb" -gt "$best_kb" ] && best_kb=$kb

@@ -40,6 +40,9 @@ pub struct Decoded {
     pub bom: bool,
     /// Every malformed byte sequence, in input order.
     pub invalid: Vec<InvalidBytes>,
+    /// True when no encoding decoded the input without error and `encoding` is only the best
+    /// of UTF-8, Shift_JIS and EUC-JP (rule 6).
+    pub guessed: bool,
 }
 
 /// One malformed byte sequence.
@@ -62,8 +65,10 @@ struct Attempt {
 
 /// Decodes `bytes` following the module rule.
 pub fn decode(bytes: &[u8]) -> Decoded {
-    let (encoding, bom_len, attempt) = choose(bytes);
-    finish(encoding, bom_len > 0, attempt)
+    let (encoding, bom_len, guessed, attempt) = choose(bytes);
+    let mut d = finish(encoding, bom_len > 0, attempt);
+    d.guessed = guessed;
+    d
 }
 
 /// Decodes a prefix of at most `max` bytes for sniffing: the prefix is cut after its last line
@@ -131,33 +136,33 @@ fn looks_iso_2022_jp(bytes: &[u8]) -> bool {
             .any(|w| w == b"\x1b$B" || w == b"\x1b$@" || w == b"\x1b(J")
 }
 
-fn choose(bytes: &[u8]) -> (&'static Encoding, usize, Attempt) {
+fn choose(bytes: &[u8]) -> (&'static Encoding, usize, bool, Attempt) {
     if let Some((enc, len)) = bom_of(bytes) {
-        return (enc, len, decode_tracked(enc, bytes, len));
+        return (enc, len, false, decode_tracked(enc, bytes, len));
     }
     if let Some(enc) = sniff_utf16(bytes) {
-        return (enc, 0, decode_tracked(enc, bytes, 0));
+        return (enc, 0, false, decode_tracked(enc, bytes, 0));
     }
     if looks_iso_2022_jp(bytes) {
         if let Some(text) = ISO_2022_JP.decode_without_bom_handling_and_without_replacement(bytes) {
-            return (ISO_2022_JP, 0, clean(text.into_owned()));
+            return (ISO_2022_JP, 0, false, clean(text.into_owned()));
         }
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return (UTF_8, 0, clean(text.to_string()));
+        return (UTF_8, 0, false, clean(text.to_string()));
     }
     let sjis = SHIFT_JIS.decode_without_bom_handling_and_without_replacement(bytes);
     let euc = EUC_JP.decode_without_bom_handling_and_without_replacement(bytes);
     match (sjis, euc) {
         (Some(s), Some(e)) => {
             if implausible(&e) < implausible(&s) {
-                (EUC_JP, 0, clean(e.into_owned()))
+                (EUC_JP, 0, false, clean(e.into_owned()))
             } else {
-                (SHIFT_JIS, 0, clean(s.into_owned()))
+                (SHIFT_JIS, 0, false, clean(s.into_owned()))
             }
         }
-        (Some(s), None) => (SHIFT_JIS, 0, clean(s.into_owned())),
-        (None, Some(e)) => (EUC_JP, 0, clean(e.into_owned())),
+        (Some(s), None) => (SHIFT_JIS, 0, false, clean(s.into_owned())),
+        (None, Some(e)) => (EUC_JP, 0, false, clean(e.into_owned())),
         (None, None) => {
             let mut best: Option<(usize, &'static Encoding, Attempt)> = None;
             for enc in [UTF_8, SHIFT_JIS, EUC_JP] {
@@ -172,8 +177,8 @@ fn choose(bytes: &[u8]) -> (&'static Encoding, usize, Attempt) {
                 }
             }
             match best {
-                Some((_, enc, attempt)) => (enc, 0, attempt),
-                None => (UTF_8, 0, decode_tracked(UTF_8, bytes, 0)),
+                Some((_, enc, attempt)) => (enc, 0, true, attempt),
+                None => (UTF_8, 0, true, decode_tracked(UTF_8, bytes, 0)),
             }
         }
     }
@@ -275,6 +280,7 @@ fn finish(encoding: &'static Encoding, bom: bool, attempt: Attempt) -> Decoded {
         encoding: encoding.name(),
         bom,
         invalid,
+        guessed: false,
     }
 }
 
@@ -302,11 +308,16 @@ fn count_line_breaks(chunk: &[u8], next: Option<&u8>) -> u32 {
 /// Diagnostics for invalid bytes: one per line for the first
 /// [`MAX_INVALID_LINE_DIAGNOSTICS`] lines, then one summary. `code` is the extractor's code
 /// (`csv.invalid_bytes`, `text.invalid_bytes`); all have severity error.
-pub fn invalid_bytes_diagnostics(
-    code: &str,
-    encoding: &str,
-    invalid: &[InvalidBytes],
-) -> Vec<Diagnostic> {
+pub fn invalid_bytes_diagnostics(code: &str, decoded: &Decoded) -> Vec<Diagnostic> {
+    let invalid = decoded.invalid.as_slice();
+    let encoding = if decoded.guessed {
+        format!(
+            "UTF-8, Shift_JIS or EUC-JP (the file is read as {}, the closest)",
+            decoded.encoding
+        )
+    } else {
+        decoded.encoding.to_string()
+    };
     let mut out = Vec::new();
     let mut lines_seen = 0usize;
     let mut i = 0usize;
@@ -443,11 +454,13 @@ mod tests {
         assert_eq!(d.invalid[0].offset, 11);
         assert_eq!(d.invalid[0].bytes, vec![0xFF]);
         assert_eq!(d.text, "a,b\nc,d\ne\u{FFFD},f\n");
-        let diags = invalid_bytes_diagnostics("csv.invalid_bytes", d.encoding, &d.invalid);
+        let diags = invalid_bytes_diagnostics("csv.invalid_bytes", &d);
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].location.as_deref(), Some("line 3"));
         assert!(diags[0].message.contains("byte offset 11"));
         assert!(diags[0].message.contains("ff"));
+        assert!(d.guessed);
+        assert!(diags[0].message.contains("UTF-8, Shift_JIS or EUC-JP"));
     }
 
     #[test]
@@ -458,7 +471,7 @@ mod tests {
         }
         let d = decode(&bytes);
         assert_eq!(d.invalid.len(), 30);
-        let diags = invalid_bytes_diagnostics("text.invalid_bytes", d.encoding, &d.invalid);
+        let diags = invalid_bytes_diagnostics("text.invalid_bytes", &d);
         assert_eq!(diags.len(), MAX_INVALID_LINE_DIAGNOSTICS + 1);
         assert!(diags
             .last()

@@ -16,7 +16,7 @@
 //!
 //! Rows are kept as they are (ragged rows are not padded); lines with no characters at all are
 //! skipped. `Grid.row_lines` holds the 1-based physical line where each record starts. Each cell
-//! is empty, a number ([`CellValue::Number`], for plain decimals such as `32774` or `-450`), or
+//! is empty, a number ([`crate::CellValue::Number`], for plain decimals such as `32774` or `-450`), or
 //! text: `"32,774"` stays text for the amount normaliser, and so do codes with leading zeros
 //! (`011002`).
 
@@ -96,11 +96,8 @@ pub fn extract(
     if decoded.bom {
         doc.metadata.insert("bom".into(), "true".into());
     }
-    doc.diagnostics.extend(invalid_bytes_diagnostics(
-        "csv.invalid_bytes",
-        decoded.encoding,
-        &decoded.invalid,
-    ));
+    doc.diagnostics
+        .extend(invalid_bytes_diagnostics("csv.invalid_bytes", &decoded));
     let parsed = parse(&decoded.text, delimiter, format == Format::Csv, MAX_CELLS)?;
     if let Some(line) = parsed.unterminated {
         if opts.strict {

@@ -244,7 +244,10 @@ fn ole_stream_names(bytes: &[u8]) -> Vec<String> {
         let entry = &bytes[off..off + 128];
         off += 128;
         let name_len = u16::from_le_bytes([entry[64], entry[65]]) as usize;
-        if !(4..=64).contains(&name_len) || name_len % 2 != 0 || !matches!(entry[66], 1 | 2 | 5) {
+        if !(4..=64).contains(&name_len)
+            || !name_len.is_multiple_of(2)
+            || !matches!(entry[66], 1 | 2 | 5)
+        {
             continue;
         }
         let units: Vec<u16> = entry[..name_len]

@@ -159,20 +159,30 @@ impl Markup<'_> {
     }
 }
 
+/// Longest tag read; a longer `<…>` is text. Bounds the work spent on each `<`.
+const MAX_TAG_LEN: usize = 64 * 1024;
+
 /// Reads the tag at the start of `s` (which starts with `<`). `None` when it is not a complete
-/// tag within `s`: a `<` followed by a non-letter, or no closing `>`.
+/// tag within `s`: a `<` followed by a non-letter, a `<` before the closing `>`, no closing `>`
+/// within [`MAX_TAG_LEN`] bytes. A comment that is never closed runs to the end of `s`, as in a
+/// browser (this also keeps scanning linear).
 pub(crate) fn parse_markup(s: &str) -> Option<Markup<'_>> {
     let b = s.as_bytes();
     if b.first() != Some(&b'<') {
         return None;
     }
-    if s.starts_with("<!--") {
-        let end = s[4..].find("-->")?;
-        return Some(Markup::Other { len: 4 + end + 3 });
+    if let Some(rest) = s.strip_prefix("<!--") {
+        let len = rest.find("-->").map_or(s.len(), |end| 4 + end + 3);
+        return Some(Markup::Other { len });
     }
     if matches!(b.get(1), Some(b'!') | Some(b'?')) {
-        let end = s.find('>')?;
-        return Some(Markup::Other { len: end + 1 });
+        let end = b
+            .iter()
+            .take(MAX_TAG_LEN)
+            .skip(1)
+            .position(|&c| c == b'>' || c == b'<')?
+            + 1;
+        return (b[end] == b'>').then_some(Markup::Other { len: end + 1 });
     }
     let closing = b.get(1) == Some(&b'/');
     let name_start = if closing { 2 } else { 1 };
@@ -191,7 +201,7 @@ pub(crate) fn parse_markup(s: &str) -> Option<Markup<'_>> {
     }
     let attrs_start = i;
     let mut quote: Option<u8> = None;
-    while i < b.len() {
+    while i < b.len().min(MAX_TAG_LEN) {
         let c = b[i];
         match quote {
             Some(q) if c == q => quote = None,
@@ -738,6 +748,15 @@ mod tests {
             parse_markup("<!-- c -->"),
             Some(Markup::Other { len: 10 })
         ));
+        assert!(matches!(
+            parse_markup("<!-- open"),
+            Some(Markup::Other { len: 9 })
+        ));
+        assert!(matches!(
+            parse_markup("<!DOCTYPE html>"),
+            Some(Markup::Other { len: 15 })
+        ));
+        assert_eq!(parse_markup("<!<!x>"), None);
         assert_eq!(parse_markup("<取組>"), None);
         assert_eq!(parse_markup("< b>"), None);
         assert_eq!(parse_markup("<b"), None);

@@ -1,8 +1,12 @@
 //! Bytes to documents: positioned text, ruling lines and cell grids.
 //!
 //! One module per input kind ([`pdf`], [`sheet`], [`delimited`], [`text`]), each with its own error
-//! enum, all producing the same [`Document`]. [`detect`] picks the kind from the content, never
+//! enum, all producing the same [`Document`]. [`detect()`] picks the kind from the content, never
 //! from the file name alone. These extractors know nothing about budgets.
+//!
+//! Shared pieces: [`decode`] (text encodings, with every undecodable byte reported),
+//! [`value`] (plain-number recognition and exact decimal text for numbers), [`render`] (the
+//! document as text or JSON, as `yosan extract` prints it).
 
 pub mod decode;
 pub mod delimited;

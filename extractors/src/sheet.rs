@@ -10,7 +10,7 @@
 //! - numbers are [`CellValue::Number`] with canonical decimal text (shortest round-trip digits,
 //!   never an exponent, integral values without `.0`);
 //! - the cell's `text` is what the sheet shows: for XLSX/XLSM the number format of the cell is
-//!   applied by a small formatter ([`numfmt`]: `#,##0`, `#,##0;"△"#,##0`, `0.0%`, `0.00`,
+//!   applied by a small formatter ([`format_number`]: `#,##0`, `#,##0;"△"#,##0`, `0.0%`, `0.00`,
 //!   sections, literals, ...); where the format is one it does not implement, and for XLSB, XLS
 //!   and ODS (calamine does not expose their number formats), `text` is the canonical number;
 //! - dates and times (recognised by calamine from the number format) are [`CellValue::Date`]

@@ -17,21 +17,25 @@
 //! removed from lines (inline elements join their neighbours, `CO<sub>2</sub>` is one word;
 //! block elements and `<br>` separate words); checkbox and radio inputs show as `☐`/`☑`/`○`/`◉`.
 //! Columns still count the removed characters, so positions stay those of the file. Markdown and
-//! HTML also get character references decoded (`&amp;`); HTML has every tag removed, including
-//! tags and comments spanning lines, and `<script>`/`<style>` content. Markdown heading markers
+//! HTML also get character references decoded (`&amp;`). A whole HTML document (starting with
+//! `<!DOCTYPE html` or `<html`) has every tag removed, including tags and comments spanning
+//! lines, and `<script>`/`<style>`/`<title>` content (the title goes to `metadata["title"]`);
+//! other text detected as HTML (text with a `<table>` in it) is read like Markdown without
+//! heading markers. Markdown heading markers
 //! (`# `, `## `, closing `#`s) are removed from headings (`# 事業計画書` is the line `事業計画書`
 //! at column 2); everything else is kept as printed.
 //!
 //! **Tables** (grids named `table 1`, `table 2`, ... in file order, with `page` and the 1-based
 //! file line of every row in `row_lines`):
-//! - HTML `<table>` elements anywhere in the text (see [`crate::html`]): `<th>`/`<td>` cells,
+//! - HTML `<table>` elements anywhere in the text (a small reader of plain HTML tables): `<th>`/`<td>` cells,
 //!   `colspan`/`rowspan` recorded in `merged` (the covered cells stay empty, as in a sheet), tags
 //!   stripped, `<br>` as a line break, white space collapsed, entities decoded;
 //! - Markdown pipe tables: two or more consecutive lines starting with `|` (or a line with `|`
 //!   followed by a `---|---` separator row); separator rows are dropped, `\|` is a literal pipe;
 //! - runs of two or more consecutive lines containing a tab, one cell per tab-separated field.
 //!
-//! A line belongs to at most one table (HTML first, then pipe tables, then tab runs). Cells of
+//! A line belongs to at most one table (HTML first, then pipe tables, then tab runs). In a whole
+//! HTML document, white space is not structure: only `<table>` elements are tables. Cells of
 //! pipe and tab tables are trimmed, have markup stripped as in lines (and entities decoded), and
 //! are numbers when they are plain decimals (see [`crate::value::plain_number`]).
 
@@ -105,12 +109,25 @@ pub fn extract(bytes: &[u8], format: Format, opts: &ExtractOptions) -> Result<Do
     if decoded.bom {
         doc.metadata.insert("bom".into(), "true".into());
     }
-    doc.diagnostics.extend(invalid_bytes_diagnostics(
-        "text.invalid_bytes",
-        decoded.encoding,
-        &decoded.invalid,
-    ));
+    doc.diagnostics
+        .extend(invalid_bytes_diagnostics("text.invalid_bytes", &decoded));
     let text = decoded.text.as_str();
+    let html_document = format == Format::Html && is_html_document(text);
+    let mode = Mode {
+        tags: if html_document {
+            TagSet::All
+        } else {
+            TagSet::Known
+        },
+        entities: format != Format::Text,
+        headings: format == Format::Markdown,
+        line_tables: !html_document,
+    };
+    if format == Format::Html {
+        if let Some(title) = html_title(text) {
+            doc.metadata.insert("title".into(), title);
+        }
+    }
 
     let segments = segments(text);
     let last_page = segments.last().map_or(1, |s| s.page);
@@ -136,7 +153,7 @@ pub fn extract(bytes: &[u8], format: Format, opts: &ExtractOptions) -> Result<Do
         .collect();
     let mut state = LineState::default();
     for seg in &segments {
-        let chars = visible_chars(seg.text, format, &mut state);
+        let chars = visible_chars(seg.text, &mode, &mut state);
         let Some(page) = pages.get_mut(seg.page.saturating_sub(1) as usize) else {
             continue;
         };
@@ -162,13 +179,7 @@ pub fn extract(bytes: &[u8], format: Format, opts: &ExtractOptions) -> Result<Do
         &mut doc.diagnostics,
         opts,
     )?;
-    find_line_tables(
-        &segments,
-        format,
-        &covered,
-        &mut grids,
-        &mut doc.diagnostics,
-    );
+    find_line_tables(&segments, &mode, &covered, &mut grids, &mut doc.diagnostics);
     grids.sort_by_key(|g| g.row_lines.first().copied().unwrap_or(0));
     grids.retain(|g| g.page.is_none_or(|p| opts.wants_page(p)));
     for (i, g) in grids.iter_mut().enumerate() {
@@ -178,6 +189,57 @@ pub fn extract(bytes: &[u8], format: Format, opts: &ExtractOptions) -> Result<Do
     doc.metadata
         .insert("page_count".into(), page_count.to_string());
     Ok(doc)
+}
+
+/// How lines are read.
+#[derive(Debug, Clone, Copy)]
+struct Mode {
+    /// Which tags are markup.
+    tags: TagSet,
+    /// Decode character references.
+    entities: bool,
+    /// Remove Markdown heading markers.
+    headings: bool,
+    /// Look for pipe tables and tab runs.
+    line_tables: bool,
+}
+
+/// True when the text is a whole HTML document (`<!DOCTYPE html …>` or `<html` first).
+fn is_html_document(text: &str) -> bool {
+    let head: String = text
+        .trim_start_matches(['\u{FEFF}', ' ', '\t', '\n', '\u{0C}'])
+        .chars()
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    head.starts_with("<!doctype html") || head.starts_with("<html")
+}
+
+/// The text of the first `<title>` element, if any and not blank.
+fn html_title(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(p) = lower.get(from..).and_then(|s| s.find("<title")) {
+        let start = from + p;
+        if let Some(html::Markup::Tag {
+            name,
+            closing: false,
+            len,
+            ..
+        }) = html::parse_markup(&text[start..])
+        {
+            if name == "title" {
+                let body_start = start + len;
+                let body_end = lower[body_start..]
+                    .find("</title")
+                    .map_or(text.len(), |e| body_start + e);
+                let title = html::cell_text(&text[body_start..body_end], TagSet::All, true);
+                return (!title.is_empty()).then_some(title);
+            }
+        }
+        from = start + 1;
+    }
+    None
 }
 
 /// Splits the text into per-page line segments.
@@ -265,9 +327,12 @@ fn str_width(s: &str) -> u32 {
     s.chars().map(char_width).fold(0u32, u32::saturating_add)
 }
 
+/// A half-open byte range in a line.
+type ByteRange = (usize, usize);
+
 /// Byte range of the Markdown heading markers of `line`, if it is an ATX heading: the opening
 /// `#`s (with at most three spaces before them) and a closing run of `#`s.
-fn heading_markers(line: &str) -> Option<((usize, usize), Option<(usize, usize)>)> {
+fn heading_markers(line: &str) -> Option<(ByteRange, Option<ByteRange>)> {
     let indent = line.len() - line.trim_start_matches(' ').len();
     if indent > 3 {
         return None;
@@ -296,20 +361,17 @@ fn heading_markers(line: &str) -> Option<((usize, usize), Option<(usize, usize)>
 }
 
 /// The visible characters of one line, markup removed as described in the module docs.
-fn visible_chars(line: &str, format: Format, state: &mut LineState) -> Vec<Visible> {
+fn visible_chars(line: &str, mode: &Mode, state: &mut LineState) -> Vec<Visible> {
     let mut out: Vec<Visible> = Vec::with_capacity(line.len());
-    let tags = if format == Format::Html {
-        TagSet::All
-    } else {
-        TagSet::Known
-    };
-    let entities = format != Format::Text;
-    let heading = if format == Format::Markdown {
+    let tags = mode.tags;
+    let entities = mode.entities;
+    let heading = if mode.headings {
         heading_markers(line)
     } else {
         None
     };
     let b = line.as_bytes();
+    let last_gt = line.rfind('>');
     let mut col = 0u32;
     let mut i = 0usize;
     while i < b.len() {
@@ -371,6 +433,13 @@ fn visible_chars(line: &str, format: Format, state: &mut LineState) -> Vec<Visib
         }
         let c = b[i];
         if c == b'<' {
+            if line[i..].starts_with("<!--") && !line[i..].contains("-->") {
+                // A comment running past the end of the line.
+                if tags == TagSet::All {
+                    state.in_comment = true;
+                }
+                break;
+            }
             match html::parse_markup(&line[i..]) {
                 Some(m) => {
                     let take = match &m {
@@ -390,12 +459,15 @@ fn visible_chars(line: &str, format: Format, state: &mut LineState) -> Vec<Visib
                             ..
                         } = &m
                         {
-                            if let Some(sym) = html::input_symbol(name, attrs) {
+                            if !closing
+                                && tags == TagSet::All
+                                && (html::is_raw_text(name) || name == "title")
+                            {
+                                state.raw_text = Some(name.clone());
+                            } else if let Some(sym) = html::input_symbol(name, attrs) {
                                 out.push((sym, col, char_width(sym)));
                             } else if html::is_block(name) {
                                 out.push((' ', col, 1));
-                            } else if !closing && html::is_raw_text(name) && tags == TagSet::All {
-                                state.raw_text = Some(name.clone());
                             }
                         }
                         col = col.saturating_add(str_width(&line[i..i + len]));
@@ -404,15 +476,10 @@ fn visible_chars(line: &str, format: Format, state: &mut LineState) -> Vec<Visib
                     }
                 }
                 None if tags == TagSet::All => {
-                    let rest = &line[i..];
-                    let next = rest.as_bytes().get(1).copied();
-                    if rest.starts_with("<!--") {
-                        state.in_comment = true;
-                        break;
-                    }
+                    let next = b.get(i + 1).copied();
                     if next.is_some_and(|n| {
                         n.is_ascii_alphabetic() || n == b'/' || n == b'!' || n == b'?'
-                    }) && !rest.contains('>')
+                    }) && last_gt.is_none_or(|p| p < i)
                     {
                         state.in_tag = true;
                         break;
@@ -608,23 +675,23 @@ fn split_pipe_row(line: &str) -> Vec<String> {
 /// Finds pipe tables and tab-separated runs among lines not inside HTML tables.
 fn find_line_tables(
     segments: &[Segment<'_>],
-    format: Format,
+    mode: &Mode,
     covered: &[bool],
     grids: &mut Vec<Grid>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let tags = if format == Format::Html {
-        TagSet::All
-    } else {
-        TagSet::Known
-    };
+    if !mode.line_tables {
+        return;
+    }
+    let tags = mode.tags;
     let free = |k: usize| -> Option<&Segment<'_>> {
         segments
             .get(k)
             .filter(|s| !covered.get(s.line).copied().unwrap_or(false))
     };
     // Two segments are consecutive lines of one page.
-    let adjacent = |a: &Segment<'_>, b: &Segment<'_>| a.page == b.page && b.y == a.y + 1;
+    let adjacent =
+        |a: &Segment<'_>, b: &Segment<'_>| a.page == b.page && a.y.checked_add(1) == Some(b.y);
     let mut k = 0usize;
     while k < segments.len() {
         let Some(seg) = free(k) else {
@@ -802,6 +869,36 @@ mod tests {
             .map(|l| (l.text.as_str(), l.bbox.y0))
             .collect();
         assert_eq!(lines, vec![("本文", 4.0), ("z", 5.0)]);
+        let doc = run(
+            "<html><head><title>歳出 &amp; 歳入</title></head><body>本文</body></html>",
+            Format::Html,
+        );
+        assert_eq!(
+            doc.metadata.get("title").map(String::as_str),
+            Some("歳出 & 歳入")
+        );
+        assert_eq!(doc.pages[0].lines[0].text, "本文");
+    }
+
+    #[test]
+    fn html_documents_have_only_html_tables() {
+        let doc = run("<html>\n\t<body>\n\t\t<p>a</p>\n\t\t<table><tr><td>1</td></tr></table>\n\t</body>\n</html>\n", Format::Html);
+        assert_eq!(doc.grids.len(), 1);
+        assert_eq!(
+            doc.grids[0].rows,
+            vec![vec![Cell {
+                text: "1".into(),
+                value: CellValue::Number("1".into())
+            }]]
+        );
+        // Text with an embedded table keeps its tab tables too.
+        let doc = run(
+            "a\tb\nc\td\n<table><tr><td>x</td></tr></table>\n",
+            Format::Html,
+        );
+        assert_eq!(doc.grids.len(), 2);
+        assert_eq!(doc.grids[0].row_lines, vec![1, 2]);
+        assert_eq!(doc.grids[1].row_lines, vec![3]);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //!
 //! Layout under the output folder:
 //! ```text
-//! budget_lines/jurisdiction=141003-横浜市/fiscal_year=2022/part-0.parquet
+//! budget_lines/jurisdiction=141003-横浜市/year=2022/part-0.parquet
 //! documents.parquet
 //! diagnostics.parquet
 //! manifest.json
@@ -12,6 +12,7 @@
 
 use crate::model::{BudgetLine, DiagnosticRecord, DocumentRecord};
 use polars::prelude::*;
+use polars_parquet::write::{schema_to_metadata_key, KeyValue};
 use std::collections::BTreeMap;
 use std::fs;
 use std::io;
@@ -88,14 +89,17 @@ pub fn budget_lines_frame(lines: &[BudgetLine]) -> PolarsResult<DataFrame> {
         str_col("jurisdiction_name", s(|l| l.jurisdiction_name.clone())),
         Column::new(
             "fiscal_year".into(),
-            lines.iter().map(|l| l.fiscal_year).collect::<Vec<i64>>(),
+            lines
+                .iter()
+                .map(|l| l.fiscal_year as i32)
+                .collect::<Vec<i32>>(),
         ),
         Column::new(
             "document_fiscal_year".into(),
             lines
                 .iter()
-                .map(|l| l.document_fiscal_year)
-                .collect::<Vec<i64>>(),
+                .map(|l| l.document_fiscal_year as i32)
+                .collect::<Vec<i32>>(),
         ),
         opt_str_col("account", os(|l| l.account.clone())),
         str_col("direction", s(|l| l.direction.as_str().to_string())),
@@ -104,6 +108,7 @@ pub fn budget_lines_frame(lines: &[BudgetLine]) -> PolarsResult<DataFrame> {
         list_str_col("path", lines.iter().map(|l| l.path.clone())),
         list_str_col("path_codes", lines.iter().map(|l| l.path_codes.clone())),
         opt_str_col("code", os(|l| l.code.clone())),
+        str_col("label_text", s(|l| l.label_text.clone())),
         str_col("level", s(|l| l.level.clone())),
         str_col("measure", s(|l| l.measure.clone())),
         str_col("measure_label", s(|l| l.measure_label.clone())),
@@ -159,8 +164,8 @@ pub fn documents_frame(docs: &[DocumentRecord]) -> PolarsResult<DataFrame> {
         Column::new(
             "document_fiscal_year".into(),
             docs.iter()
-                .map(|d| d.document_fiscal_year)
-                .collect::<Vec<Option<i64>>>(),
+                .map(|d| d.document_fiscal_year.map(|y| y as i32))
+                .collect::<Vec<Option<i32>>>(),
         ),
         str_col(
             "fiscal_year_source",
@@ -210,6 +215,20 @@ pub fn diagnostics_frame(diags: &[DiagnosticRecord]) -> PolarsResult<DataFrame> 
     ])
 }
 
+/// The file-level metadata: the Arrow schema in its most widely readable form (large strings and
+/// lists rather than the view types polars uses inside: pandas cannot convert lists of string
+/// views), and which table of the contract the file belongs to.
+fn file_metadata(df: &DataFrame, table: &str) -> KeyValueMetadata {
+    let arrow = df.schema().to_arrow(CompatLevel::oldest());
+    KeyValueMetadata::Static(vec![
+        schema_to_metadata_key(&arrow),
+        KeyValue {
+            key: "yosan.table".to_string(),
+            value: Some(table.to_string()),
+        },
+    ])
+}
+
 /// Writes one frame as a zstd Parquet file.
 pub fn write_parquet(
     df: &mut DataFrame,
@@ -222,6 +241,7 @@ pub fn write_parquet(
     let file = fs::File::create(path).map_err(io_err(path))?;
     let writer = io::BufWriter::new(file);
     ParquetWriter::new(writer)
+        .with_key_value_metadata(Some(file_metadata(df, table)))
         .with_compression(ParquetCompression::Zstd(None))
         .with_statistics(StatisticsOptions::default())
         .set_parallel(false)
@@ -251,7 +271,7 @@ pub fn write_budget_lines(
     let mut written = Vec::new();
     for ((jur, fy), mut rows) in parts {
         rows.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        let rel = format!("budget_lines/jurisdiction={jur}/fiscal_year={fy}/part-0.parquet");
+        let rel = format!("budget_lines/jurisdiction={jur}/year={fy}/part-0.parquet");
         let path = root.join(&rel);
         let mut df = budget_lines_frame(&rows).map_err(|source| DatasetError::Polars {
             table: "budget_lines",

@@ -122,6 +122,7 @@ pub struct BudgetLine {
     pub path: Vec<String>,
     pub path_codes: Vec<String>,
     pub code: Option<String>,
+    pub label_text: String,
     pub level: String,
     pub measure: String,
     pub measure_label: String,

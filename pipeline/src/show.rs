@@ -33,7 +33,8 @@ pub fn show(dir: &Path, rows: usize) -> Result<String, String> {
     let err = |e: PolarsError| e.to_string();
     let mut out = String::new();
     std::env::set_var("POLARS_FMT_MAX_COLS", "12");
-    std::env::set_var("POLARS_FMT_STR_LEN", "40");
+    std::env::set_var("POLARS_FMT_STR_LEN", "60");
+    std::env::set_var("POLARS_TABLE_WIDTH", "180");
     std::env::set_var("POLARS_FMT_TABLE_ROUNDED_CORNERS", "1");
     let docs = read(&dir.join("documents.parquet")).map_err(err)?;
     let docs = docs
@@ -67,7 +68,23 @@ pub fn show(dir: &Path, rows: usize) -> Result<String, String> {
         let _ = writeln!(out, "  {:>8} rows  {}", n, rel.display());
     }
     let _ = writeln!(out, "  {total:>8} rows in all\n");
-    if let Some(first) = files.first() {
+    // The sample comes from the partition with the most checked lines, the most telling one.
+    let mut best: Option<(usize, &PathBuf)> = None;
+    for f in &files {
+        let df = read(f).map_err(err)?;
+        let ok = df
+            .column("check")
+            .map_err(err)?
+            .str()
+            .map_err(err)?
+            .iter()
+            .filter(|c| *c == Some("ok"))
+            .count();
+        if best.is_none_or(|(n, _)| ok > n) {
+            best = Some((ok, f));
+        }
+    }
+    if let Some((_, first)) = best {
         let df = read(first).map_err(err)?;
         let sample = df
             .select([

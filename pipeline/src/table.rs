@@ -106,6 +106,8 @@ pub struct HierRow {
     /// The numbering as printed (`1`, `(1)`, `I`, `ア`), if any.
     pub code: Option<String>,
     pub name: String,
+    /// The row's label exactly as printed (numbering, wraps and all).
+    pub label_text: String,
     /// 0 for the top level.
     pub depth: usize,
     /// The level's own word (款, 項, 事業, 細事業, 区分, 合計 ...).
@@ -168,7 +170,7 @@ fn fmt_yen(v: i64) -> String {
     let s = v.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -206,6 +208,7 @@ impl HierTable {
             .map(|_| vec![CellCheck::default(); ncols])
             .collect();
         let mut report = CheckReport::default();
+        #[allow(clippy::needless_range_loop)] // c indexes the columns of several rows at once
         let sum_check = |cells: &mut Vec<Vec<CellCheck>>,
                          report: &mut CheckReport,
                          parent: usize,
@@ -343,6 +346,7 @@ impl HierTable {
                 line.path = path.iter().map(|(_, n)| n.clone()).collect();
                 line.path_codes = path.iter().map(|(c, _)| c.clone()).collect();
                 line.code = row.code.clone();
+                line.label_text = row.label_text.clone();
                 line.level = row.level.clone();
                 line.measure = col.measure.clone();
                 line.measure_label = col.label.clone();
@@ -385,6 +389,7 @@ mod tests {
         HierRow {
             code: None,
             name: name.into(),
+            label_text: name.into(),
             depth,
             level: "事業".into(),
             kind,

@@ -77,7 +77,7 @@ pub struct Table {
     pub description: String,
     /// Path of the table's files below the output root; `{column}` stands for
     /// a partition value, e.g. `documents.parquet` or
-    /// `budget_lines/jurisdiction={jurisdiction}/fiscal_year={fiscal_year}/part-0.parquet`.
+    /// `budget_lines/jurisdiction={jurisdiction}/year={year}/part-0.parquet`.
     pub path: String,
     /// The Hive partition keys, in path order; empty for unpartitioned tables.
     #[serde(default)]

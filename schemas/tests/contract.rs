@@ -68,6 +68,7 @@ fn tables_and_column_order_are_the_contract() {
             "path",
             "path_codes",
             "code",
+            "label_text",
             "level",
             "measure",
             "measure_label",
@@ -150,7 +151,7 @@ fn column_types_and_nullability() {
     let bl = table("budget_lines").unwrap();
     let expect = [
         ("jurisdiction_code", "Utf8", true),
-        ("fiscal_year", "Int64", false),
+        ("fiscal_year", "Int32", false),
         ("path", "List<Utf8>", false),
         ("path_codes", "List<Utf8>", false),
         ("amount_yen", "Int64", true),
@@ -242,16 +243,17 @@ fn every_table_is_well_formed() {
     let bl = table("budget_lines").unwrap();
     assert_eq!(
         bl.path,
-        "budget_lines/jurisdiction={jurisdiction}/fiscal_year={fiscal_year}/part-0.parquet"
+        "budget_lines/jurisdiction={jurisdiction}/year={year}/part-0.parquet"
     );
     let keys: Vec<&str> = bl
         .partition_columns
         .iter()
         .map(|p| p.name.as_str())
         .collect();
-    assert_eq!(keys, ["jurisdiction", "fiscal_year"]);
-    // jurisdiction lives only in the path; fiscal_year is also a column.
+    assert_eq!(keys, ["jurisdiction", "year"]);
+    // Both keys live only in the path; the files carry fiscal_year as a column of their own.
     assert!(bl.column("jurisdiction").is_none());
+    assert!(bl.column("year").is_none());
     assert!(bl.column("fiscal_year").is_some());
 }
 
@@ -749,4 +751,20 @@ fn readme_data_dictionary_is_current() {
         "schemas/README.md is stale: its data dictionary differs from columns.json/measures.json.\n\
          Refresh it with: YOSAN_BLESS=1 cargo test -p yosan-schemas --test contract readme_data_dictionary_is_current"
     );
+}
+
+#[test]
+fn partition_keys_never_repeat_a_file_column() {
+    // pyarrow and pandas type partition values themselves: a key that is also a column in the
+    // files makes them refuse the dataset ("incompatible types").
+    for t in tables() {
+        for p in &t.partition_columns {
+            assert!(
+                t.column(&p.name).is_none(),
+                "{}: partition key {} is also a file column",
+                t.name,
+                p.name
+            );
+        }
+    }
 }

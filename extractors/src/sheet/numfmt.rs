@@ -239,12 +239,14 @@ fn render(toks: &[Tok], d: &mut Decimal, negative_sign: bool) -> Option<String> 
                 grouping = true;
                 comma_role[i] = Some(true);
             }
-            (Some(_), Some(last)) if i > last && i < int_end => {
-                // Consecutive commas straight after the last digit placeholder divide by 1000.
-                if toks[last + 1..i].iter().all(|t| *t == Tok::Comma) {
-                    scale_commas += 1;
-                    comma_role[i] = Some(true);
-                }
+            // Consecutive commas straight after the last digit placeholder divide by 1000.
+            (Some(_), Some(last))
+                if i > last
+                    && i < int_end
+                    && toks[last + 1..i].iter().all(|t| *t == Tok::Comma) =>
+            {
+                scale_commas += 1;
+                comma_role[i] = Some(true);
             }
             _ => {}
         }
@@ -368,7 +370,7 @@ fn group_thousands(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + digits.len() / 3);
     out.push_str(pad);
     for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(*c);
@@ -413,7 +415,7 @@ mod tests {
         assert_eq!(f(0.125, "0.0%").as_deref(), Some("12.5%"));
         assert_eq!(f(0.994, "0.0%").as_deref(), Some("99.4%"));
         assert_eq!(f(1.0, "0%").as_deref(), Some("100%"));
-        assert_eq!(f(3.14159, "0.00").as_deref(), Some("3.14"));
+        assert_eq!(f(1.23456, "0.00").as_deref(), Some("1.23"));
         assert_eq!(f(2.675, "0.00").as_deref(), Some("2.68"));
         assert_eq!(f(-2.675, "0.00").as_deref(), Some("-2.68"));
         assert_eq!(f(0.5, "#.##").as_deref(), Some(".5"));

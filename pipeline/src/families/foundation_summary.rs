@@ -169,6 +169,7 @@ fn read_table(grid: &Grid, h: usize, cols: Vec<(usize, ColumnSpec)>, unit: Unit)
         rows.push(HierRow {
             code,
             name,
+            label_text: text.trim().to_string(),
             depth,
             level,
             kind,

@@ -148,13 +148,16 @@ fn parse_grid(grid: &Grid, lay: &Layout, ctx: &DocContext, unit: Unit, out: &mut
         let mut path = Vec::new();
         let mut codes = Vec::new();
         let mut level = "";
+        let mut label_text = String::new();
         for (c, n, word) in &lay.levels {
             let code = cell(*c).unwrap_or_default();
-            let name = cell(*n).map(|n| label(&n)).unwrap_or_default();
+            let raw = cell(*n).unwrap_or_default();
+            let name = label(&raw);
             if code.is_empty() && name.is_empty() {
                 continue;
             }
             path.push(if name.is_empty() { code.clone() } else { name });
+            label_text = if raw.is_empty() { code.clone() } else { raw };
             codes.push(code);
             level = word;
         }
@@ -187,6 +190,7 @@ fn parse_grid(grid: &Grid, lay: &Layout, ctx: &DocContext, unit: Unit, out: &mut
             line.path = path.clone();
             line.path_codes = codes.clone();
             line.code = codes.last().cloned().filter(|c| !c.is_empty());
+            line.label_text = label_text.clone();
             line.level = level.to_string();
             line.measure = entry.measure.clone();
             line.measure_label = header.get(*c).map(|h| h.text.clone()).unwrap_or_default();

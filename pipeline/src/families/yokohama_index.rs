@@ -221,6 +221,7 @@ fn build_rows(raw: Vec<(String, Vec<Amount>, Location)>) -> Vec<HierRow> {
         };
         rows.push(HierRow {
             code,
+            label_text: text.trim().to_string(),
             name: if kind == RowKind::Total {
                 "計".to_string()
             } else {

@@ -49,19 +49,18 @@ fn dataset_is_hive_partitioned_by_jurisdiction_and_fiscal_year() {
     let files: Vec<String> = snapshot(&out).into_iter().map(|(p, _)| p).collect();
     assert!(
         files.contains(
-            &"budget_lines/jurisdiction=141003-横浜市/fiscal_year=2022/part-0.parquet".to_string()
+            &"budget_lines/jurisdiction=141003-横浜市/year=2022/part-0.parquet".to_string()
         ),
         "{files:#?}"
     );
-    assert!(files.iter().any(|f| f.starts_with(
-        "budget_lines/jurisdiction=公益財団法人神奈川産業振興センター/fiscal_year=2021/"
-    )));
+    assert!(files.iter().any(|f| f
+        .starts_with("budget_lines/jurisdiction=公益財団法人神奈川産業振興センター/year=2021/")));
     assert!(files.contains(&"documents.parquet".to_string()));
     assert!(files.contains(&"diagnostics.parquet".to_string()));
     assert!(files.contains(&"manifest.json".to_string()));
     // Each partition holds only its own jurisdiction and year.
-    let part = read_table(&out.join("budget_lines/jurisdiction=141003-横浜市/fiscal_year=2021"));
-    let years = part.column("fiscal_year").unwrap().i64().unwrap();
+    let part = read_table(&out.join("budget_lines/jurisdiction=141003-横浜市/year=2021"));
+    let years = part.column("fiscal_year").unwrap().i32().unwrap();
     assert!(years.iter().all(|y| y == Some(2021)));
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
