@@ -67,6 +67,9 @@ pub struct Summary {
     pub checks_ok: i64,
     pub checks_mismatch: i64,
     pub diagnostics_by_code: BTreeMap<String, usize>,
+    /// Pairs of lines of the same amount that agree / disagree (see [`crate::reconcile`]).
+    pub reconciliation_matches: usize,
+    pub reconciliation_mismatches: usize,
     pub elapsed_ms: u128,
 }
 
@@ -323,7 +326,22 @@ fn process_bytes(
         res.diagnostics
             .push(DiagnosticRecord::from_diagnostic(&name, None, d));
     }
-    if ctx.jurisdiction.is_none() && !out.lines.is_empty() {
+    // Families that read several bodies from one document (a 決算カード workbook) set the
+    // jurisdiction per line: the document then has none of its own.
+    let bodies: std::collections::BTreeSet<(&Option<String>, &String)> = out
+        .lines
+        .iter()
+        .map(|l| (&l.jurisdiction_code, &l.jurisdiction_name))
+        .collect();
+    if bodies.len() > 1 {
+        res.record.jurisdiction_code = None;
+        res.record.jurisdiction_name = None;
+    }
+    if out
+        .lines
+        .iter()
+        .any(|l| l.jurisdiction_code.is_none() && l.jurisdiction_name.is_empty())
+    {
         res.diagnostics.push(DiagnosticRecord::from_diagnostic(
             &name,
             None,
@@ -461,6 +479,7 @@ pub fn ingest(
         lines.extend(r.lines);
     }
     summary.lines = lines.len();
+    let recon = reconcile_stage(&lines, &mut records, &mut diags, &mut summary);
     records.sort_by(|a, b| a.source_file.cmp(&b.source_file));
     diags.sort_by(|a, b| {
         (
@@ -513,6 +532,22 @@ pub fn ingest(
         rows: diags.len(),
         bytes,
     });
+    let mut recon_df = crate::reconcile::reconciliation_frame(&recon.rows).map_err(|source| {
+        DatasetError::Polars {
+            table: "reconciliation",
+            source,
+        }
+    })?;
+    let bytes = dataset::write_parquet(
+        &mut recon_df,
+        &staging.dir.join("reconciliation.parquet"),
+        "reconciliation",
+    )?;
+    outputs.push(WrittenFile {
+        path: "reconciliation.parquet".into(),
+        rows: recon.rows.len(),
+        bytes,
+    });
     summary.elapsed_ms = started.elapsed().as_millis();
     let manifest = RunManifest {
         tool: "yosan".into(),
@@ -545,4 +580,28 @@ pub fn ingest(
     }
     staging.commit()?;
     Ok(manifest.summary)
+}
+
+/// The reconciliation stage: compares the amounts seen more than once, adds its diagnostics to
+/// the run (and to the counts of the documents they name) and its totals to the summary.
+fn reconcile_stage(
+    lines: &[BudgetLine],
+    records: &mut [DocumentRecord],
+    diags: &mut Vec<DiagnosticRecord>,
+    summary: &mut Summary,
+) -> crate::reconcile::Reconciliation {
+    let mut recon = crate::reconcile::reconcile(lines);
+    summary.reconciliation_matches = recon.matches();
+    summary.reconciliation_mismatches = recon.mismatches();
+    for d in &recon.diagnostics {
+        *summary
+            .diagnostics_by_code
+            .entry(d.code.clone())
+            .or_default() += 1;
+        if let Some(r) = records.iter_mut().find(|r| r.source_file == d.source_file) {
+            r.diagnostics += 1;
+        }
+    }
+    diags.append(&mut recon.diagnostics);
+    recon
 }

@@ -127,6 +127,7 @@ fn cli_documents_table_has_the_documented_columns() {
         ("documents", "documents.parquet"),
         ("diagnostics", "diagnostics.parquet"),
         ("budget_lines", "budget_lines"),
+        ("reconciliation", "reconciliation.parquet"),
     ] {
         let df = read_table(&out.join(file));
         let contract = yosan_schemas::table(table).expect("table in contract");

@@ -13,5 +13,8 @@ mod cli;
 mod corpus;
 mod dataset;
 mod docs;
+mod generic;
 mod golden;
+mod reconciliation;
 mod seeds;
+mod settlement_card;
