@@ -68,11 +68,16 @@ fn opt_str_col(name: &str, v: Vec<Option<String>>) -> Column {
     Column::new(name.into(), v)
 }
 
-fn list_str_col(name: &str, v: impl Iterator<Item = Vec<String>>) -> Column {
+fn list_str_col(name: &str, v: impl Iterator<Item = Vec<String>>) -> PolarsResult<Column> {
     let ca: ListChunked = v
         .map(|items| Some(Series::new(PlSmallStr::EMPTY, items)))
         .collect();
-    ca.into_series().with_name(name.into()).into_column()
+    // Typed explicitly: a frame with no rows (or only empty lists) would otherwise infer List<Null>.
+    Ok(ca
+        .into_series()
+        .cast(&DataType::List(Box::new(DataType::String)))?
+        .with_name(name.into())
+        .into_column())
 }
 
 /// The `budget_lines` columns, in the order of `schemas/columns.json`.
@@ -105,8 +110,8 @@ pub fn budget_lines_frame(lines: &[BudgetLine]) -> PolarsResult<DataFrame> {
         str_col("direction", s(|l| l.direction.as_str().to_string())),
         str_col("phase", s(|l| l.phase.as_str().to_string())),
         str_col("family", s(|l| l.family.clone())),
-        list_str_col("path", lines.iter().map(|l| l.path.clone())),
-        list_str_col("path_codes", lines.iter().map(|l| l.path_codes.clone())),
+        list_str_col("path", lines.iter().map(|l| l.path.clone()))?,
+        list_str_col("path_codes", lines.iter().map(|l| l.path_codes.clone()))?,
         opt_str_col("code", os(|l| l.code.clone())),
         str_col("label_text", s(|l| l.label_text.clone())),
         str_col("level", s(|l| l.level.clone())),
@@ -285,6 +290,125 @@ pub fn write_budget_lines(
         });
     }
     Ok(written)
+}
+
+/// Rows per Parquet row group for tables written in pieces: bounds the rows held in memory while
+/// a partition is assembled, whatever the size of the partition.
+pub const ROW_GROUP_ROWS: usize = 8192;
+
+/// A Parquet file written one row group at a time, with the same compression, statistics and
+/// file metadata as [`write_parquet`].
+pub struct TableWriter {
+    writer: polars::io::parquet::write::BatchedWriter<io::BufWriter<fs::File>>,
+    table: &'static str,
+    rows: usize,
+}
+
+impl TableWriter {
+    /// Creates `path`; `schema` is any frame of the table (it may have no rows).
+    pub fn create(
+        path: &Path,
+        table: &'static str,
+        schema: &DataFrame,
+    ) -> Result<TableWriter, DatasetError> {
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(io_err(parent))?;
+        }
+        let file = fs::File::create(path).map_err(io_err(path))?;
+        let writer = ParquetWriter::new(io::BufWriter::new(file))
+            .with_key_value_metadata(Some(file_metadata(schema, table)))
+            .with_compression(ParquetCompression::Zstd(None))
+            .with_statistics(StatisticsOptions::default())
+            .set_parallel(false)
+            .batched(schema.schema())
+            .map_err(|source| DatasetError::Polars { table, source })?;
+        Ok(TableWriter {
+            writer,
+            table,
+            rows: 0,
+        })
+    }
+
+    /// Writes `df` as one row group (nothing for an empty frame).
+    pub fn write(&mut self, df: &mut DataFrame) -> Result<(), DatasetError> {
+        if df.height() == 0 {
+            return Ok(());
+        }
+        df.rechunk_mut();
+        self.rows += df.height();
+        let table = self.table;
+        self.writer
+            .write_batch(df)
+            .map_err(|source| DatasetError::Polars { table, source })
+    }
+
+    /// Writes the footer; returns rows and bytes written.
+    pub fn finish(self) -> Result<(usize, u64), DatasetError> {
+        let table = self.table;
+        let bytes = self
+            .writer
+            .finish()
+            .map_err(|source| DatasetError::Polars { table, source })?;
+        Ok((self.rows, bytes))
+    }
+}
+
+/// Buffers rows of one table and writes them to a [`TableWriter`] every [`ROW_GROUP_ROWS`] rows.
+/// Row-group boundaries depend only on the sequence of rows, so the same rows give the same bytes.
+pub struct RowSink<T> {
+    writer: TableWriter,
+    frame: fn(&[T]) -> PolarsResult<DataFrame>,
+    buffer: Vec<T>,
+}
+
+impl<T> RowSink<T> {
+    pub fn create(
+        path: &Path,
+        table: &'static str,
+        frame: fn(&[T]) -> PolarsResult<DataFrame>,
+    ) -> Result<RowSink<T>, DatasetError> {
+        let schema = frame(&[]).map_err(|source| DatasetError::Polars { table, source })?;
+        Ok(RowSink {
+            writer: TableWriter::create(path, table, &schema)?,
+            frame,
+            buffer: Vec::new(),
+        })
+    }
+
+    pub fn push(&mut self, row: T) -> Result<(), DatasetError> {
+        self.buffer.push(row);
+        if self.buffer.len() >= ROW_GROUP_ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    pub fn extend(&mut self, rows: impl IntoIterator<Item = T>) -> Result<(), DatasetError> {
+        for r in rows {
+            self.buffer.push(r);
+            if self.buffer.len() >= ROW_GROUP_ROWS {
+                self.flush()?;
+            }
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), DatasetError> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let table = self.writer.table;
+        let mut df =
+            (self.frame)(&self.buffer).map_err(|source| DatasetError::Polars { table, source })?;
+        self.buffer.clear();
+        self.writer.write(&mut df)
+    }
+
+    /// Flushes the last rows and writes the footer; returns rows and bytes written.
+    pub fn finish(mut self) -> Result<(usize, u64), DatasetError> {
+        self.flush()?;
+        self.writer.finish()
+    }
 }
 
 /// Removes `.NAME.staging-PID` folders whose process is gone (a run that was killed).
