@@ -253,7 +253,7 @@ fn fmt_yen(v: i64) -> String {
     let s = v.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -301,6 +301,9 @@ struct Card<'a> {
     items: Vec<Item>,
 }
 
+/// A line of a check: (block, row name, fiscal year, measure).
+type Term<'a> = (&'a str, &'a str, i64, &'a str);
+
 /// Budget lines of one sheet, with the bookkeeping the cross-block checks need.
 #[derive(Default)]
 struct SheetLines {
@@ -345,7 +348,7 @@ impl SheetLines {
     }
 
     /// Checks `result = Σ sign × term` and records the outcome on every line involved.
-    fn check(&mut self, result: (&str, &str, i64, &str), terms: &[(i64, (&str, &str, i64, &str))]) {
+    fn check(&mut self, result: Term<'_>, terms: &[(i64, Term<'_>)]) {
         let (rb, rn, ry, rm) = result;
         let found = self.find(rb, rn, ry, rm);
         let &[r] = found.as_slice() else {
@@ -1002,7 +1005,7 @@ impl<'a> Card<'a> {
                 .map(|r| r.name.clone())
                 .collect();
             for col in &table.columns {
-                let terms: Vec<(i64, (&str, &str, i64, &str))> = items
+                let terms: Vec<(i64, Term<'_>)> = items
                     .iter()
                     .map(|n| (1, (block.as_str(), n.as_str(), year, col.measure.as_str())))
                     .collect();
@@ -1075,7 +1078,7 @@ impl<'a> Card<'a> {
                         .filter(|r| r.kind == RowKind::Item && r.depth == 0)
                         .map(|r| r.name.clone())
                         .collect();
-                    let terms: Vec<(i64, (&str, &str, i64, &str))> = items
+                    let terms: Vec<(i64, Term<'_>)> = items
                         .iter()
                         .map(|n| (1, (block.as_str(), n.as_str(), year, col.measure.as_str())))
                         .collect();
