@@ -349,3 +349,50 @@ fn incremental_dry_run_lists_each_file_and_writes_nothing() {
     );
     assert_eq!(snapshot(&dir), before);
 }
+
+#[test]
+fn incremental_partitions_larger_than_a_row_group_are_complete_sorted_and_equal_to_full() {
+    let dir = temp_dir("inc-big");
+    let inputs = dir.join("inputs");
+    std::fs::create_dir_all(&inputs).unwrap();
+    // 30 copies of the 令和4年度 plan: 30 × 52 lines in the 2022 partition, more than a row group.
+    let plan = std::fs::read(root().join("fixtures/inputs/yokohama/r4_plan_layout.txt")).unwrap();
+    for i in 0..30 {
+        std::fs::write(inputs.join(format!("r4_{i:02}.txt")), &plan).unwrap();
+    }
+    std::fs::write(
+        dir.join("sources.json"),
+        r#"{"sources":[{"path":"inputs/*.txt","jurisdiction":"横浜市","fiscal_year":2022}]}"#,
+    )
+    .unwrap();
+    let out = dir.join("out");
+    run(&dir, &out, false);
+    let part = crate::common::read_table(
+        &out.join("budget_lines/jurisdiction=141003-横浜市/year=2022/part-0.parquet"),
+    );
+    assert_eq!(part.height(), 30 * 52);
+    assert!(part.height() > yosan::dataset::ROW_GROUP_ROWS);
+    let files: Vec<&str> = part
+        .column("source_file")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
+    assert!(
+        files.windows(2).all(|w| w[0] <= w[1]),
+        "rows sorted by source"
+    );
+    // One copy changed (a name edited), one removed: equal to a full rebuild.
+    let text = String::from_utf8(plan)
+        .unwrap()
+        .replacen("経済局", "経済局（改）", 1);
+    std::fs::write(inputs.join("r4_07.txt"), text).unwrap();
+    std::fs::remove_file(inputs.join("r4_21.txt")).unwrap();
+    let again = run(&dir, &out, false);
+    assert_eq!((again.processed, again.reused, again.removed), (1, 28, 1));
+    let full = dir.join("full");
+    run(&dir, &full, true);
+    assert_same_dataset(&out, &full);
+}
