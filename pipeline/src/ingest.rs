@@ -149,6 +149,9 @@ pub struct Summary {
     pub checks_ok: i64,
     pub checks_mismatch: i64,
     pub diagnostics_by_code: BTreeMap<String, usize>,
+    /// Pairs of lines of the same amount that agree / disagree (see [`crate::reconcile`]).
+    pub reconciliation_matches: usize,
+    pub reconciliation_mismatches: usize,
     pub elapsed_ms: u128,
 }
 
@@ -550,7 +553,22 @@ fn process_bytes(
         res.diagnostics
             .push(DiagnosticRecord::from_diagnostic(&name, None, d));
     }
-    if ctx.jurisdiction.is_none() && !out.lines.is_empty() {
+    // Families that read several bodies from one document (a 決算カード workbook) set the
+    // jurisdiction per line: the document then has none of its own.
+    let bodies: std::collections::BTreeSet<(&Option<String>, &String)> = out
+        .lines
+        .iter()
+        .map(|l| (&l.jurisdiction_code, &l.jurisdiction_name))
+        .collect();
+    if bodies.len() > 1 {
+        res.record.jurisdiction_code = None;
+        res.record.jurisdiction_name = None;
+    }
+    if out
+        .lines
+        .iter()
+        .any(|l| l.jurisdiction_code.is_none() && l.jurisdiction_name.is_empty())
+    {
         res.diagnostics.push(DiagnosticRecord::from_diagnostic(
             &name,
             None,
@@ -993,6 +1011,7 @@ fn assemble(
     previous_out: &Path,
     staging: &Path,
     pool: &rayon::ThreadPool,
+    recon: &crate::reconcile::Reconciliation,
 ) -> Result<(Vec<WrittenFile>, Vec<PartEntry>), IngestError> {
     // budget_lines: each partition from its documents' pieces, in document order.
     let mut parts: BTreeMap<&PartKey, Vec<usize>> = BTreeMap::new();
@@ -1058,7 +1077,12 @@ fn assemble(
     // documents: one row per input, by name.
     let mut records: Vec<&DocumentRecord> = entries.iter().map(|(e, _)| &e.record).collect();
     records.sort_by(|a, b| a.source_file.cmp(&b.source_file));
-    let records: Vec<DocumentRecord> = records.into_iter().cloned().collect();
+    let mut records: Vec<DocumentRecord> = records.into_iter().cloned().collect();
+    for d in &recon.diagnostics {
+        if let Some(r) = records.iter_mut().find(|r| r.source_file == d.source_file) {
+            r.diagnostics += 1;
+        }
+    }
     let mut docs_df =
         dataset::documents_frame(&records).map_err(|source| DatasetError::Polars {
             table: "documents",
@@ -1087,10 +1111,29 @@ fn assemble(
             sink.extend(diags)?;
         }
     }
+    sink.extend(recon.diagnostics.iter().cloned())?;
     let (rows, bytes) = sink.finish()?;
     outputs.push(WrittenFile {
         path: "diagnostics.parquet".into(),
         rows,
+        bytes,
+    });
+
+    // reconciliation: amounts seen in more than one place, compared.
+    let mut recon_df = crate::reconcile::reconciliation_frame(&recon.rows).map_err(|source| {
+        DatasetError::Polars {
+            table: "reconciliation",
+            source,
+        }
+    })?;
+    let bytes = dataset::write_parquet(
+        &mut recon_df,
+        &staging.join("reconciliation.parquet"),
+        "reconciliation",
+    )?;
+    outputs.push(WrittenFile {
+        path: "reconciliation.parquet".into(),
+        rows: recon.rows.len(),
         bytes,
     });
 
@@ -1197,6 +1240,7 @@ pub fn ingest(opts: &IngestOptions, report: &dyn Fn(&Event)) -> Result<Summary, 
             .count()
     });
     let mut summary = summarise(&entries, removed);
+    let recon = reconcile_stored(&entries, &dirs, &mut summary)?;
 
     let pool = build_pool(jobs)?;
     let (outputs, partitions) = assemble(
@@ -1206,6 +1250,7 @@ pub fn ingest(opts: &IngestOptions, report: &dyn Fn(&Event)) -> Result<Summary, 
         &opts.out,
         &staging.dir,
         &pool,
+        &recon,
     )?;
     let state = State {
         format: store::STATE_FORMAT,
@@ -1391,4 +1436,33 @@ pub fn plan(opts: &IngestOptions) -> Result<Vec<PlanEntry>, IngestError> {
     removed.dedup_by(|a, b| a.file == b.file);
     out.extend(removed);
     Ok(out)
+}
+
+/// The reconciliation stage: reads the lines of every document back from the row store,
+/// compares the amounts seen more than once, and adds its totals and diagnostic codes to the
+/// summary. (It holds the lines of the whole run in memory while it compares them.)
+fn reconcile_stored(
+    entries: &[(DocEntry, Home)],
+    dirs: &StoreDirs,
+    summary: &mut Summary,
+) -> Result<crate::reconcile::Reconciliation, IngestError> {
+    let mut lines = Vec::new();
+    for (e, home) in entries {
+        for (_, span) in &e.parts {
+            store::for_each_line(&dirs.file(*home, &e.id), *span, |l| {
+                lines.push(l);
+                Ok(())
+            })?;
+        }
+    }
+    let recon = crate::reconcile::reconcile(&lines);
+    summary.reconciliation_matches = recon.matches();
+    summary.reconciliation_mismatches = recon.mismatches();
+    for d in &recon.diagnostics {
+        *summary
+            .diagnostics_by_code
+            .entry(d.code.clone())
+            .or_default() += 1;
+    }
+    Ok(recon)
 }

@@ -10,6 +10,7 @@ pub mod dataset;
 pub mod families;
 pub mod ingest;
 pub mod model;
+pub mod reconcile;
 pub mod show;
 pub mod sources;
 pub mod store;

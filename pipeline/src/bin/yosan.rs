@@ -154,6 +154,11 @@ fn print_summary(s: &Summary, out: &std::path::Path) {
         "  checks       {:>8} ok, {} mismatch",
         s.checks_ok, s.checks_mismatch
     );
+    let _ = writeln!(
+        e,
+        "  reconciliation: {} matches, {} mismatches",
+        s.reconciliation_matches, s.reconciliation_mismatches
+    );
     if !s.diagnostics_by_code.is_empty() {
         let _ = writeln!(e, "  diagnostics by code:");
         for (code, n) in &s.diagnostics_by_code {
