@@ -89,7 +89,9 @@ impl Document {
 
     /// True when any diagnostic has [`Severity::Error`].
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 }
 

@@ -7,6 +7,10 @@ use crate::{Document, Grid};
 /// `== table N (page P) ==` (tables found on a page) or `== NAME ==` (other grids). Inside a cell,
 /// tab, line feed and carriage return are written `\t`, `\n`, `\r` so that one row stays one line.
 pub fn to_text(doc: &Document) -> String {
+    // PDF pages are drawn as a character grid aligned by x position, like `pdftotext -layout`.
+    if doc.format == Some(crate::Format::Pdf) {
+        return crate::pdf::render_layout(doc);
+    }
     let mut out = String::new();
     for page in &doc.pages {
         out.push_str(&format!("== page {} ==\n", page.number));

@@ -13,6 +13,7 @@ pub mod model;
 pub mod reconcile;
 pub mod show;
 pub mod sources;
+pub mod store;
 pub mod table;
 
 pub use yosan_normalize as normalize;

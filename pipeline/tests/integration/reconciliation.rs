@@ -26,7 +26,7 @@ fn seeds_reconciliation_r3_plan_and_r4_plan_agree_on_2021_figures() {
             out: out.clone(),
             ..Default::default()
         },
-        &|_, _, _| {},
+        &|_| {},
     )
     .expect("ingest");
     let df = read_table(&out.join("reconciliation.parquet"));
