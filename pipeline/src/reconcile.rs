@@ -49,7 +49,7 @@ use std::collections::BTreeMap;
 use yosan_normalize::amount::Unit;
 
 /// One row of the `reconciliation` table.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReconRow {
     pub jurisdiction_code: Option<String>,
     pub jurisdiction_name: String,
