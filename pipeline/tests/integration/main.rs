@@ -11,6 +11,7 @@ mod common;
 
 mod cli;
 mod corpus;
+mod corpus_book;
 mod dataset;
 mod docs;
 mod golden;
