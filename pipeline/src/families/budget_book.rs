@@ -301,6 +301,8 @@ static KEYWORDS: &[(&str, Kw)] = &[
     ("項", Kw::NameWord(true)),
     ("財源", Kw::Ignore),
     ("特定", Kw::Ignore),
+    // A header wrapped inside its cell (`本年度予算額の` / `財源内訳`).
+    ("の", Kw::Ignore),
 ];
 
 /// Characters dropped before matching header words.
@@ -314,12 +316,28 @@ fn is_header_noise(c: char) -> bool {
 
 /// The header words of a row with the column each stands over, or None when the row holds
 /// anything else (a row is a header row only when it is made entirely of header words).
-fn header_tokens(row: &Row) -> Option<Vec<(Kw, usize, String)>> {
+///
+/// On a PDF page each header word stands over the column its centre is in (headers are centred or
+/// aligned either way, unlike names and amounts); in a sheet, over its cell's column.
+fn header_tokens(row: &Row, columns: &[layout::Column]) -> Option<Vec<(Kw, usize, String)>> {
     let mut chars: Vec<(char, usize)> = Vec::new();
     for cell in &row.cells {
-        for c in fold_width(&cell.text).chars() {
-            if !is_header_noise(c) {
-                chars.push((c, cell.col));
+        let words: Vec<&str> = cell.text.split(' ').collect();
+        let by_word = !cell.words.is_empty() && words.len() == cell.words.len();
+        for (wi, w) in words.iter().enumerate() {
+            let col = if by_word {
+                let cx = cell.words[wi].center_x();
+                columns
+                    .iter()
+                    .position(|c| c.page == cell.page && cx >= c.x0 && cx < c.x1)
+                    .unwrap_or(cell.col)
+            } else {
+                cell.col
+            };
+            for c in fold_width(w).chars() {
+                if !is_header_noise(c) {
+                    chars.push((c, col));
+                }
             }
         }
     }
@@ -378,7 +396,7 @@ impl Header {
         let mut name_words: Vec<(usize, bool)> = Vec::new();
         let mut any = false;
         for row in &table.rows {
-            let Some(tokens) = header_tokens(row) else {
+            let Some(tokens) = header_tokens(row, &table.columns) else {
                 continue;
             };
             for (kw, col, word) in tokens {
@@ -769,7 +787,7 @@ impl<'a> Book<'a> {
         }
         let has_right = header.roles.iter().flatten().any(|r| !r.left_side());
         for row in &table.rows {
-            if header_tokens(row).is_some() {
+            if header_tokens(row, &table.columns).is_some() {
                 continue;
             }
             // Page numbers (`- 17 -`, on both pages of a spread) carry nothing.
@@ -2080,7 +2098,8 @@ fn append_name(it: &mut Item, text: &str, row: &Row) {
 }
 
 /// The index in [`SETSU_NAMES`] of the name `name` is once one lost character is restored: a
-/// U+FFFD where the character was drawn without a text mapping, or a character missing.
+/// U+FFFD where the character was drawn without a text mapping, or a character missing (names of
+/// four characters or more, so that a short word is not taken for a 節).
 pub fn repair_setsu_name(name: &str) -> Option<usize> {
     let n: Vec<char> = name.chars().filter(|c| !c.is_whitespace()).collect();
     let mut hits = SETSU_NAMES.iter().enumerate().filter(|(_, cand)| {
@@ -2088,7 +2107,7 @@ pub fn repair_setsu_name(name: &str) -> Option<usize> {
         if c.len() == n.len() {
             let diffs: Vec<usize> = (0..c.len()).filter(|&i| c[i] != n[i]).collect();
             diffs.len() == 1 && n[diffs[0]] == '\u{FFFD}'
-        } else if c.len() == n.len() + 1 {
+        } else if c.len() == n.len() + 1 && n.len() >= 4 {
             (0..c.len()).any(|skip| {
                 c.iter()
                     .enumerate()
@@ -2178,6 +2197,10 @@ mod tests {
         assert!(!is_plain_amount("３人"));
     }
 
+    fn header_tokens_of(row: &Row) -> Option<Vec<(Kw, usize, String)>> {
+        header_tokens(row, &[])
+    }
+
     #[test]
     fn header_rows_are_made_of_header_words_only() {
         let row = |texts: &[&str]| Row {
@@ -2200,7 +2223,7 @@ mod tests {
             source_row: None,
             ruled: true,
         };
-        let t = header_tokens(&row(&[
+        let t = header_tokens_of(&row(&[
             "目",
             "本年度予算額",
             "前年度予算額",
@@ -2213,9 +2236,9 @@ mod tests {
         .unwrap();
         assert_eq!(t[0].0, Kw::NameWord(false));
         assert_eq!(t[3], (Kw::Role(Role::Change), 3, "比較".into()));
-        assert!(header_tokens(&row(&["本 年 度 予 算 額 の 財 源 内 訳"])).is_some());
-        assert!(header_tokens(&row(&["千円", "千円"])).is_some());
-        assert!(header_tokens(&row(&["その他諸会議出席者等負担金", "185"])).is_none());
-        assert!(header_tokens(&row(&["1 議会費", "481,596"])).is_none());
+        assert!(header_tokens_of(&row(&["本 年 度 予 算 額 の 財 源 内 訳"])).is_some());
+        assert!(header_tokens_of(&row(&["千円", "千円"])).is_some());
+        assert!(header_tokens_of(&row(&["その他諸会議出席者等負担金", "185"])).is_none());
+        assert!(header_tokens_of(&row(&["1 議会費", "481,596"])).is_none());
     }
 }

@@ -335,7 +335,8 @@ pub fn cells_of(words: &[&Word], columns: &[Column], content_x0: &[f32], page: u
             None => {
                 let base = content_x0.get(col).copied().unwrap_or(columns[col].x0);
                 let size = w.font_size.max(1.0);
-                let indent = ((w.bbox.x0 - base) / size).floor().max(0.0) as u32;
+                // A quarter of a character of slack: a full-width space may be drawn a little narrower.
+                let indent = ((w.bbox.x0 - base) / size + 0.25).floor().max(0.0) as u32;
                 cells.push(Cell {
                     col,
                     text: w.text.clone(),

@@ -97,14 +97,11 @@ pub fn columns(lines: &[&TextLine], x0: f32, x1: f32) -> (Vec<Column>, Vec<f32>)
             page: None,
         })
         .collect();
-    // Indentation is measured from the leftmost text word of each column.
+    // Indentation is measured from the leftmost word of each column (item numbers included).
     let mut content = vec![f32::INFINITY; columns.len()];
     for l in lines {
         for w in words_between(l, x0, x1) {
-            if is_numeric_text(&w.text) {
-                continue;
-            }
-            let c = super::column_of(&columns, &w.bbox, false);
+            let c = super::column_of(&columns, &w.bbox, is_numeric_text(&w.text));
             content[c] = content[c].min(w.bbox.x0);
         }
     }
@@ -136,7 +133,11 @@ pub fn split_halves(lines: &[&TextLine], page_width: f32, page_height: f32) -> V
         }
     }
     let (lo, hi) = ((page_width * 0.3) as usize, (page_width * 0.7) as usize);
-    let mut best: Option<(usize, usize)> = None;
+    // Among the white bands near the middle wide enough to part two pages, the one nearest the
+    // middle (the two halves of a spread are pages of one size).
+    let min_width = (page_width * 0.02).max(8.0);
+    let middle = page_width / 2.0;
+    let mut best: Option<(f32, f32)> = None;
     let mut i = lo;
     while i < hi.min(width) {
         if !covered[i] {
@@ -144,19 +145,23 @@ pub fn split_halves(lines: &[&TextLine], page_width: f32, page_height: f32) -> V
             while i < width && !covered[i] {
                 i += 1;
             }
-            if best.is_none_or(|(bs, be)| i - s > be - bs) {
-                best = Some((s, i));
+            let (a, b) = (s as f32, i as f32);
+            if b - a >= min_width {
+                let d = ((a + b) / 2.0 - middle).abs();
+                if best.is_none_or(|(ba, bb)| d < ((ba + bb) / 2.0 - middle).abs()) {
+                    best = Some((a, b));
+                }
             }
         } else {
             i += 1;
         }
     }
     match best {
-        Some((s, e)) if (e - s) as f32 >= page_width * 0.02 => {
-            let mid = (s + e) as f32 / 2.0;
+        Some((a, b)) => {
+            let mid = (a + b) / 2.0;
             vec![(0.0, mid), (mid, page_width)]
         }
-        _ => whole,
+        None => whole,
     }
 }
 
