@@ -188,4 +188,43 @@ mod tests {
             None
         );
     }
+
+    #[test]
+    fn a_budget_book_names_its_body_year_and_account_on_its_first_pages() {
+        use yosan_extractors::{BBox, Page, TextLine};
+        let line = |t: &str| TextLine {
+            text: t.into(),
+            bbox: BBox::default(),
+            words: vec![],
+        };
+        let doc = Document {
+            pages: vec![
+                Page {
+                    number: 1,
+                    lines: vec![
+                        line("令和６年度"),
+                        line("一般会計予算書"),
+                        line("（附予算説明書）"),
+                        line("富 士 市"),
+                    ],
+                    ..Default::default()
+                },
+                Page {
+                    number: 2,
+                    lines: vec![line("令和６年度富士市一般会計予算")],
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        };
+        let mut ctx = DocContext::default();
+        ctx.detect_from(&doc);
+        assert_eq!(
+            ctx.jurisdiction.as_ref().and_then(|j| j.code.as_deref()),
+            Some("222101")
+        );
+        assert_eq!(ctx.jurisdiction_source, Provenance::Detected);
+        assert_eq!(ctx.fiscal_year, Some(2024));
+        assert_eq!(ctx.account.as_deref(), Some("一般会計"));
+    }
 }

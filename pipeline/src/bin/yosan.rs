@@ -232,11 +232,31 @@ fn main() -> ExitCode {
                         // The cells as text too, one table after the other.
                         let mut out = std::io::stdout().lock();
                         for (i, t) in tables.iter().enumerate() {
-                            let cols: Vec<String> = t.columns.iter().map(|c| format!("{:.0}-{:.0}", c.x0, c.x1)).collect();
-                            let _ = writeln!(out, "table {} ({}, columns {})", i + 1, t.method.as_str(), cols.join(" | "));
+                            let cols: Vec<String> = t
+                                .columns
+                                .iter()
+                                .map(|c| format!("{:.0}-{:.0}", c.x0, c.x1))
+                                .collect();
+                            let _ = writeln!(
+                                out,
+                                "table {} ({}, columns {})",
+                                i + 1,
+                                t.method.as_str(),
+                                cols.join(" | ")
+                            );
                             for r in &t.rows {
-                                let cells: Vec<String> = r.cells.iter().map(|c| format!("{}:{}", c.col + 1, c.text)).collect();
-                                let _ = writeln!(out, "  {:6.1}{} {}", r.y, if r.ruled { " " } else { "*" }, cells.join(" | "));
+                                let cells: Vec<String> = r
+                                    .cells
+                                    .iter()
+                                    .map(|c| format!("{}:{}", c.col + 1, c.text))
+                                    .collect();
+                                let _ = writeln!(
+                                    out,
+                                    "  {:6.1}{} {}",
+                                    r.y,
+                                    if r.ruled { " " } else { "*" },
+                                    cells.join(" | ")
+                                );
                             }
                         }
                         eprintln!(

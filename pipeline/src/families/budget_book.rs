@@ -2241,4 +2241,129 @@ mod tests {
         assert!(header_tokens_of(&row(&["その他諸会議出席者等負担金", "185"])).is_none());
         assert!(header_tokens_of(&row(&["1 議会費", "481,596"])).is_none());
     }
+
+    fn sheet(rows: &[&[&str]]) -> Document {
+        let grid = yosan_extractors::Grid {
+            name: "歳出".into(),
+            sheet: Some("歳出".into()),
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|t| yosan_extractors::Cell::text(*t)).collect())
+                .collect(),
+            ..Default::default()
+        };
+        Document {
+            format: Some(yosan_extractors::Format::Xlsx),
+            grids: vec![grid],
+            ..Default::default()
+        }
+    }
+
+    const HEAD: &[&str] = &[
+        "目",
+        "本年度予算額",
+        "前年度予算額",
+        "比較",
+        "国県支出金",
+        "地方債",
+        "その他",
+        "一般財源",
+        "区分",
+        "金額",
+        "説明",
+        "金額",
+    ];
+    const UNITS: &[&str] = &[
+        "", "千円", "千円", "千円", "千円", "千円", "千円", "千円", "", "千円", "", "千円",
+    ];
+
+    #[test]
+    fn a_wrong_figure_fails_its_checks_and_each_failure_is_reported() {
+        let doc = sheet(&[
+            &["歳入歳出予算事項別明細書"],
+            &["３　歳出"],
+            HEAD,
+            UNITS,
+            &["１款 議会費", "", "", "", "", "", "", "100千円"],
+            &["１項 議会費", "", "", "", "", "", "", "100千円"],
+            &[
+                "1 議会費",
+                "100",
+                "90",
+                "20",
+                "",
+                "",
+                "",
+                "100",
+                "1 報酬",
+                "60",
+                "001 給与費",
+                "100",
+            ],
+            &["", "", "", "", "", "", "", "", "2 給料", "30"],
+            &["計", "100", "90", "10", "0", "0", "0", "100"],
+        ]);
+        let ctx = DocContext {
+            fiscal_year: Some(2025),
+            ..DocContext::for_tests()
+        };
+        assert!(BudgetBook.recognise(&doc));
+        let out = BudgetBook.parse(&doc, &ctx);
+        // 比較 20 ≠ 100 − 90; Σ節 90 ≠ 100; Σ目 of 比較 20 ≠ 計 10.
+        assert_eq!(out.checks_mismatch, 3, "{:#?}", out.diagnostics);
+        assert!(out.checks_ok >= 6);
+        let mismatches: Vec<&Diagnostic> = out
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "check.mismatch")
+            .collect();
+        assert_eq!(mismatches.len(), 3);
+        let change = out
+            .lines
+            .iter()
+            .find(|l| l.level == "目" && l.measure == "change")
+            .expect("比較 line");
+        assert_eq!(change.check, Check::Mismatch);
+        assert!(change.check_detail.as_deref().unwrap_or("").contains('≠'));
+        let general = out
+            .lines
+            .iter()
+            .find(|l| l.level == "目" && l.measure == "funding_general")
+            .expect("一般財源 line");
+        assert_eq!(general.check, Check::Ok, "{:?}", general.check_detail);
+        assert_eq!(general.amount_yen, Some(100_000));
+        // The previous year's column belongs to the previous fiscal year.
+        let prev = out
+            .lines
+            .iter()
+            .find(|l| l.level == "目" && l.fiscal_year == 2024)
+            .expect("前年度");
+        assert_eq!(prev.amount_yen, Some(90_000));
+        assert_eq!(prev.path, ["議会費", "議会費", "議会費"]);
+    }
+
+    #[test]
+    fn amounts_stay_on_their_own_line() {
+        // A 目 that prints no 財源 gets no 財源 lines: nothing is carried from the 目 above.
+        let doc = sheet(&[
+            &["歳入歳出予算事項別明細書"],
+            &["３　歳出"],
+            HEAD,
+            UNITS,
+            &["１款 総務費", "", "", "", "", "", "", "30千円"],
+            &["１項 総務管理費", "", "", "", "", "", "", "30千円"],
+            &["1 文書費", "10", "10", "0", "1", "", "", "9"],
+            &["2 市史編さん費", "20", "20", "0", "", "", "", "20"],
+            &["計", "30", "30", "0", "1", "0", "0", "29"],
+        ]);
+        let out = BudgetBook.parse(&doc, &DocContext::for_tests());
+        assert_eq!(out.checks_mismatch, 0, "{:#?}", out.diagnostics);
+        let national: Vec<&BudgetLine> = out
+            .lines
+            .iter()
+            .filter(|l| l.level == "目" && l.measure == "funding_national_prefectural")
+            .collect();
+        assert_eq!(national.len(), 1);
+        assert_eq!(national[0].path.last().map(String::as_str), Some("文書費"));
+    }
 }
