@@ -1723,25 +1723,22 @@ impl<'a> Book<'a> {
                         self.sum_check("小区分", (i, Role::SetsuAmount), &subs);
                     }
                 }
-                Level::Expl => {
-                    if self.items[i].code.is_some() {
-                        let sub = of(i, Level::Expl, &self.items);
-                        let coded: Vec<usize> = sub
-                            .iter()
-                            .copied()
-                            .filter(|&j| self.items[j].code.is_some())
-                            .collect();
-                        if !coded.is_empty()
-                            && coded.len()
-                                == sub
-                                    .iter()
-                                    .filter(|&&j| self.items[j].amount(Role::ExplAmount).is_some())
-                                    .count()
-                        {
-                            let parts: Vec<(usize, Role)> =
-                                coded.into_iter().map(|j| (j, Role::ExplAmount)).collect();
-                            self.sum_check("細事業", (i, Role::ExplAmount), &parts);
-                        }
+                Level::Expl if self.items[i].code.is_some() => {
+                    let sub = of(i, Level::Expl, &self.items);
+                    let coded: Vec<usize> = sub
+                        .iter()
+                        .copied()
+                        .filter(|&j| self.items[j].code.is_some())
+                        .collect();
+                    // Only when every sub-line with an amount is coded (uncoded lines are details).
+                    let with_amount = sub
+                        .iter()
+                        .filter(|&&j| self.items[j].amount(Role::ExplAmount).is_some())
+                        .count();
+                    if !coded.is_empty() && coded.len() == with_amount {
+                        let parts: Vec<(usize, Role)> =
+                            coded.into_iter().map(|j| (j, Role::ExplAmount)).collect();
+                        self.sum_check("細事業", (i, Role::ExplAmount), &parts);
                     }
                 }
                 Level::Kan => {
@@ -1765,12 +1762,7 @@ impl<'a> Book<'a> {
                 continue;
             };
             let mokus = of(kou, Level::Moku, &self.items);
-            let roles: Vec<Role> = self.items[i]
-                .amounts
-                .iter()
-                .map(|a| a.role)
-                .filter(|r| *r != Role::Change || true)
-                .collect();
+            let roles: Vec<Role> = self.items[i].amounts.iter().map(|a| a.role).collect();
             for role in roles {
                 let parts: Vec<(usize, Role)> = mokus.iter().map(|&m| (m, role)).collect();
                 self.sum_check("目", (i, role), &parts);
@@ -2144,7 +2136,7 @@ fn fmt_yen(v: i64) -> String {
     let s = v.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -762,17 +762,19 @@ mod tests {
 
     #[test]
     fn sheet_cells_keep_indent_and_rows() {
-        let mut g = Grid::default();
-        g.rows = vec![
-            vec![
-                yosan_extractors::Cell::text("目"),
-                yosan_extractors::Cell::text("金額"),
+        let g = Grid {
+            rows: vec![
+                vec![
+                    yosan_extractors::Cell::text("目"),
+                    yosan_extractors::Cell::text("金額"),
+                ],
+                vec![
+                    yosan_extractors::Cell::text("　　001 特別職"),
+                    yosan_extractors::Cell::text("52,291"),
+                ],
             ],
-            vec![
-                yosan_extractors::Cell::text("　　001 特別職"),
-                yosan_extractors::Cell::text("52,291"),
-            ],
-        ];
+            ..Default::default()
+        };
         let t = Table::from_grid(&g);
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.rows[1].cells[0].indent, 2);

@@ -47,7 +47,7 @@ pub fn columns(lines: &[&TextLine], x0: f32, x1: f32) -> (Vec<Column>, Vec<f32>)
         .flat_map(|l| words_between(l, x0, x1).map(|w| w.bbox.x1))
         .fold(f32::NEG_INFINITY, f32::max);
     let whole = vec![Column { x0, x1, page: None }];
-    if data.len() < 2 || !(hi > lo) {
+    if data.len() < 2 || hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
         let content = lines
             .iter()
             .flat_map(|l| words_between(l, x0, x1).map(|w| w.bbox.x0))
