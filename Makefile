@@ -5,7 +5,7 @@ YOSAN        := $(TARGET_DIR)/release/yosan
 CORPUS       ?= ../shared/corpus
 OUT          ?= out
 
-.PHONY: help build demo test ci bench bless fmt fmt-check lint corpus-check tools
+.PHONY: help build demo test ci bench bless fmt fmt-check lint corpus-check tools fuzz
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -45,3 +45,6 @@ ci: fmt-check tools test corpus-check ## What CI runs: format check, all tests, 
 
 bench: build tools ## Speed and memory against the reference tools, as ratios
 	bash scripts/bench.sh
+
+fuzz: ## Fuzz each target in fuzz/ for FUZZ_SECONDS (default 60); crashers go to fuzz/regressions/
+	bash scripts/fuzz.sh

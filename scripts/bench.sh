@@ -4,6 +4,10 @@
 # Targets (from the project's issues):
 #   - PDF extraction of the 612-page Fuji book: time ≤ pdftotext -layout (ratio ≤ 1.0), peak RSS < 100 MB
 #   - yosan ingest of the Fuji book, Parquet included: time ≤ 2 × pdftotext -layout
+#   - batch (issue 6), over 200 documents (the fixtures repeated with distinct content, plus the
+#     Fuji book when present): throughput with 2 jobs ≥ 1.8 × with 1 job; peak memory with 200
+#     documents ≤ 1.2 × with 10; an incremental re-run with nothing changed < 1 s + hashing time.
+# BENCH=pdf or BENCH=batch runs one section only.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"
@@ -11,13 +15,16 @@ CORPUS="${CORPUS:-../shared/corpus}"
 FUJI="$CORPUS/fuji-r6/r6-budget.pdf"
 RUNS="${RUNS:-3}"
 YOSAN="$TARGET_DIR/release/yosan"
+cargo build --release -q -p yosan || { echo "build failed"; exit 2; }
 
 # best_of CMD...: prints "seconds peak_kb" of the fastest of $RUNS runs.
 best_of() {
   local best="" best_kb=0
   for _ in $(seq "$RUNS"); do
-    local out
-    out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+    local out tf
+    tf=$(mktemp)
+    /usr/bin/time -f "%e %M" -o "$tf" "$@" >/dev/null 2>&1
+    out=$(tail -n 1 "$tf"); rm -f "$tf"
     local t=${out% *} kb=${out#* }
     if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
     [ "$kb" -gt "$best_kb" ] && best_kb=$kb
@@ -26,27 +33,71 @@ best_of() {
 }
 ratio() { awk "BEGIN{ if ($2 > 0) printf \"%.2f\", $1/$2; else print \"n/a\" }"; }
 
-echo "yosan bench — $(nproc) cores, best of $RUNS runs"
-if [ ! -f "$FUJI" ]; then
-  echo "skipped: $FUJI not found (the PDF benchmarks need ../shared/corpus)"
-  exit 0
-fi
-if ! command -v pdftotext >/dev/null; then
-  echo "skipped: pdftotext not installed (make tools)"; exit 0
-fi
-read -r ref_t ref_kb < <(best_of pdftotext -layout "$FUJI" /dev/null)
-printf "%-44s %7.2f s  %7d KB peak\n" "pdftotext -layout (reference)" "$ref_t" "$ref_kb"
+pdf_benchmarks() {
+  if [ ! -f "$FUJI" ]; then
+    echo "skipped: $FUJI not found (the PDF benchmarks need ../shared/corpus)"
+    return 0
+  fi
+  if ! command -v pdftotext >/dev/null; then
+    echo "skipped: pdftotext not installed (make tools)"; return 0
+  fi
+  read -r ref_t ref_kb < <(best_of pdftotext -layout "$FUJI" /dev/null)
+  printf "%-44s %7.2f s  %7d KB peak\n" "pdftotext -layout (reference)" "$ref_t" "$ref_kb"
 
-if cargo build --release -q -p yosan-extractors --example pdf_bench 2>/dev/null; then
-  read -r t kb < <(best_of "$TARGET_DIR/release/examples/pdf_bench" "$FUJI")
-  printf "%-44s %7.2f s  %7d KB peak  ratio %s (target ≤ 1.00), memory target < 100 MB\n" \
-    "PDF → positioned words (612 pages)" "$t" "$kb" "$(ratio "$t" "$ref_t")"
-else
-  echo "PDF extraction bench: example pdf_bench not available"
-fi
+  if cargo build --release -q -p yosan-extractors --example pdf_bench 2>/dev/null; then
+    read -r t kb < <(best_of "$TARGET_DIR/release/examples/pdf_bench" "$FUJI")
+    printf "%-44s %7.2f s  %7d KB peak  ratio %s (target ≤ 1.00), memory target < 100 MB\n" \
+      "PDF → positioned words (612 pages)" "$t" "$kb" "$(ratio "$t" "$ref_t")"
+  else
+    echo "PDF extraction bench: example pdf_bench not available"
+  fi
+
+  mkdir -p "$tmp/in" && cp "$FUJI" "$tmp/in/"
+  read -r t kb < <(best_of "$YOSAN" ingest --quiet --full --out "$tmp/out" "$tmp/in")
+  printf "%-44s %7.2f s  %7d KB peak  ratio %s (target ≤ 2.00)\n" \
+    "yosan ingest of the Fuji book (Parquet incl.)" "$t" "$kb" "$(ratio "$t" "$ref_t")"
+}
+
+# Issue 6: a nightly batch. Throughput and memory over a generated corpus, and the incremental
+# re-run. Each figure is printed as a ratio against its target.
+batch_benchmarks() {
+  local n_big=200 n_small=10 fuji_arg=() note="fixtures repeated with distinct amounts"
+  if [ -f "$FUJI" ]; then fuji_arg=(--fuji "$FUJI"); note="$note, plus the Fuji book"; fi
+  python3 scripts/bench_corpus.py "$n_big" "$tmp/c200" "${fuji_arg[@]}" || { echo "batch: corpus generator failed"; return 1; }
+  python3 scripts/bench_corpus.py "$n_small" "$tmp/c10" "${fuji_arg[@]}"
+  echo "batch: corpora of $n_big and $n_small documents ($note)"
+  # ingest CORPUS OUT JOBS [args]: the command line of one run (for best_of).
+  run_of() { local c=$1 o=$2 j=$3; shift 3; echo "$YOSAN ingest --quiet --jobs $j --sources $c/sources.json --out $o $* $c"; }
+  read -r t1 kb1 < <(best_of $(run_of "$tmp/c200" "$tmp/o1" 1 --full))
+  read -r t2 kb2 < <(best_of $(run_of "$tmp/c200" "$tmp/o2" 2 --full))
+  printf "%-44s %7.2f s  %7d KB peak\n" "ingest $n_big documents, --jobs 1" "$t1" "$kb1"
+  printf "%-44s %7.2f s  %7d KB peak  speed-up %s (target ≥ 1.80)\n" \
+    "ingest $n_big documents, --jobs 2" "$t2" "$kb2" "$(ratio "$t1" "$t2")"
+  read -r ts kbs < <(best_of $(run_of "$tmp/c10" "$tmp/o10" 2 --full))
+  printf "%-44s %7.2f s  %7d KB peak\n" "ingest $n_small documents, --jobs 2" "$ts" "$kbs"
+  printf "%-44s %7s    %7s       ratio %s (target ≤ 1.20)\n" \
+    "peak memory, $n_big vs $n_small documents" "" "" "$(ratio "$kb2" "$kbs")"
+  if [ -f "$FUJI" ]; then
+    # The same without the Fuji book, whose extraction otherwise sets the peak of both runs.
+    python3 scripts/bench_corpus.py "$n_big" "$tmp/t200"
+    python3 scripts/bench_corpus.py "$n_small" "$tmp/t10"
+    read -r _ kbt2 < <(best_of $(run_of "$tmp/t200" "$tmp/ot200" 2 --full))
+    read -r _ kbt1 < <(best_of $(run_of "$tmp/t10" "$tmp/ot10" 2 --full))
+    printf "%-44s %7s    %7d KB vs %d KB  ratio %s (target ≤ 1.20)\n" \
+      "peak memory without the PDF, $n_big vs $n_small" "" "$kbt2" "$kbt1" "$(ratio "$kbt2" "$kbt1")"
+  fi
+  # Incremental re-run over the unchanged corpus (the output of the --jobs 2 run above).
+  read -r ti kbi < <(best_of $(run_of "$tmp/c200" "$tmp/o2" 2))
+  read -r th _ < <(best_of sh -c "find '$tmp/c200' -type f -exec cat {} + | sha256sum")
+  local budget; budget=$(awk "BEGIN{print 1 + $th}")
+  printf "%-44s %7.2f s  %7d KB peak  ratio %s to 1 s + hashing %.2f s (target < 1.00)\n" \
+    "re-run with nothing changed ($n_big documents)" "$ti" "$kbi" "$(ratio "$ti" "$budget")" "$th"
+}
 
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/in" && cp "$FUJI" "$tmp/in/"
-read -r t kb < <(best_of "$YOSAN" ingest --quiet --out "$tmp/out" "$tmp/in")
-printf "%-44s %7.2f s  %7d KB peak  ratio %s (target ≤ 2.00)\n" \
-  "yosan ingest of the Fuji book (Parquet incl.)" "$t" "$kb" "$(ratio "$t" "$ref_t")"
+echo "yosan bench — $(nproc) cores, best of $RUNS runs"
+case "${BENCH:-all}" in
+  pdf) pdf_benchmarks ;;
+  batch) batch_benchmarks ;;
+  *) pdf_benchmarks; batch_benchmarks ;;
+esac

@@ -475,6 +475,17 @@ fn case_simple(dir: &Path) {
         write(dir, case, &fx.bytes());
     }
 
+    // A standard font with no /Widths: the AFM widths place the glyphs, so the second string,
+    // set right after the first by its real width, continues the word.
+    let mut fx = Fx::new();
+    let f = fx.add(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica-Bold",
+        "Encoding" => "WinAnsiEncoding",
+    });
+    let c = "BT /F1 10 Tf 20 150 Td (Wm) Tj 17.78 0 Td (W) Tj ET\n";
+    fx.page(c.as_bytes(), Some(fonts(&[("F1", f)])), Dictionary::new());
+    write(dir, "standard14_no_widths", &fx.bytes());
+
     // Text operators: TJ kerning (a large one makes a word gap), Tc, Tw, Tz, Ts, TL, T*, ', ".
     let mut fx = Fx::new();
     let f = simple_font(&mut fx, Some(name("WinAnsiEncoding")));
@@ -770,6 +781,11 @@ fn case_damaged(dir: &Path) {
         .map(|p| p + 1)
         .unwrap_or(plain.len());
     write(dir, "truncated", &plain[..cut - 10]);
+
+    // A damaged header line: lopdf refuses the file; the objects are found by scanning.
+    let mut bad = plain.clone();
+    bad[3] = b'x';
+    write(dir, "damaged_header", &bad);
 
     // A file cut in the middle of its first objects: nothing usable.
     write(dir, "truncated_header_only", &plain[..60]);

@@ -21,7 +21,7 @@
 //!
 //! Line ends are normalised afterwards: CRLF and lone CR become LF. Form feeds are kept.
 
-use crate::Diagnostic;
+use crate::{Diagnostic, Document, Format};
 use encoding_rs::{
     DecoderResult, Encoding, EUC_JP, ISO_2022_JP, SHIFT_JIS, UTF_16BE, UTF_16LE, UTF_8,
 };
@@ -496,4 +496,41 @@ mod tests {
         assert_eq!(d.encoding, "Shift_JIS");
         assert!(d.invalid.is_empty());
     }
+}
+
+/// Where strict mode met the first byte that decodes in no encoding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FirstInvalid {
+    pub encoding: String,
+    pub line: u32,
+    pub offset: usize,
+}
+
+/// Decodes `bytes` and starts a document for them: the encoding recorded, a BOM noted, and every
+/// undecodable line reported under `code`. In strict mode the first undecodable byte is an error
+/// instead.
+pub fn start_document(
+    bytes: &[u8],
+    format: Format,
+    strict: bool,
+    code: &str,
+) -> Result<(Document, Decoded), FirstInvalid> {
+    let decoded = decode(bytes);
+    if strict {
+        if let Some(first) = decoded.invalid.first() {
+            return Err(FirstInvalid {
+                encoding: decoded.encoding.to_string(),
+                line: first.line,
+                offset: first.offset,
+            });
+        }
+    }
+    let mut doc = Document::new(format);
+    doc.encoding = Some(decoded.encoding.to_string());
+    if decoded.bom {
+        doc.metadata.insert("bom".into(), "true".into());
+    }
+    doc.diagnostics
+        .extend(invalid_bytes_diagnostics(code, &decoded));
+    Ok((doc, decoded))
 }

@@ -20,7 +20,7 @@
 //! text: `"32,774"` stays text for the amount normaliser, and so do codes with leading zeros
 //! (`011002`).
 
-use crate::decode::{decode, invalid_bytes_diagnostics};
+use crate::decode::start_document;
 use crate::value::field_cell;
 use crate::{Cell, Diagnostic, Document, ExtractOptions, Format, Grid};
 use thiserror::Error;
@@ -81,23 +81,12 @@ pub fn extract(
             })
         }
     };
-    let decoded = decode(bytes);
-    if opts.strict {
-        if let Some(first) = decoded.invalid.first() {
-            return Err(DelimitedError::InvalidBytes {
-                encoding: decoded.encoding.to_string(),
-                line: first.line,
-                offset: first.offset,
-            });
-        }
-    }
-    let mut doc = Document::new(format);
-    doc.encoding = Some(decoded.encoding.to_string());
-    if decoded.bom {
-        doc.metadata.insert("bom".into(), "true".into());
-    }
-    doc.diagnostics
-        .extend(invalid_bytes_diagnostics("csv.invalid_bytes", &decoded));
+    let (mut doc, decoded) = start_document(bytes, format, opts.strict, "csv.invalid_bytes")
+        .map_err(|first| DelimitedError::InvalidBytes {
+            encoding: first.encoding,
+            line: first.line,
+            offset: first.offset,
+        })?;
     let parsed = parse(&decoded.text, delimiter, format == Format::Csv, MAX_CELLS)?;
     if let Some(line) = parsed.unterminated {
         if opts.strict {

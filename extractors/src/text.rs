@@ -39,7 +39,7 @@
 //! pipe and tab tables are trimmed, have markup stripped as in lines (and entities decoded), and
 //! are numbers when they are plain decimals (see [`crate::value::plain_number`]).
 
-use crate::decode::{decode, invalid_bytes_diagnostics};
+use crate::decode::start_document;
 use crate::html::{self, TagSet};
 use crate::value::field_cell;
 use crate::{BBox, Cell, Diagnostic, Document, ExtractOptions, Format, Grid, Page, TextLine, Word};
@@ -94,23 +94,12 @@ pub fn extract(bytes: &[u8], format: Format, opts: &ExtractOptions) -> Result<Do
             format: format.as_str(),
         });
     }
-    let decoded = decode(bytes);
-    if opts.strict {
-        if let Some(first) = decoded.invalid.first() {
-            return Err(TextError::InvalidBytes {
-                encoding: decoded.encoding.to_string(),
-                line: first.line,
-                offset: first.offset,
-            });
-        }
-    }
-    let mut doc = Document::new(format);
-    doc.encoding = Some(decoded.encoding.to_string());
-    if decoded.bom {
-        doc.metadata.insert("bom".into(), "true".into());
-    }
-    doc.diagnostics
-        .extend(invalid_bytes_diagnostics("text.invalid_bytes", &decoded));
+    let (mut doc, decoded) = start_document(bytes, format, opts.strict, "text.invalid_bytes")
+        .map_err(|first| TextError::InvalidBytes {
+            encoding: first.encoding,
+            line: first.line,
+            offset: first.offset,
+        })?;
     let text = decoded.text.as_str();
     let html_document = format == Format::Html && is_html_document(text);
     let mode = Mode {

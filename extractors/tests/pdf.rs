@@ -364,3 +364,73 @@ fn layout_text_has_one_form_feed_per_page() {
     assert_eq!(text.matches('\x0c').count(), 2);
     assert!(text.starts_with("   暗号\n"), "{text:?}");
 }
+
+/// Deterministic byte mutations of every fixture: extraction never panics, whatever it returns.
+#[test]
+fn mutated_fixtures_never_panic() {
+    let rounds: usize = std::env::var("YOSAN_PDF_FUZZ_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(12);
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let interesting: &[&[u8]] = &[
+        b"0",
+        b"-1",
+        b"99999999999",
+        b"(",
+        b")",
+        b"<",
+        b">>",
+        b"[",
+        b"]",
+        b"/",
+        b"R",
+        b"obj",
+        b"endstream",
+        b"\xff\xfe",
+        b" 0 0 R ",
+        b"Do",
+        b"Tf",
+        b"TJ",
+        b"BI",
+        b"ID",
+        b"q",
+        b"Q",
+    ];
+    for p in fixture_paths() {
+        let original = std::fs::read(&p).expect("fixture readable");
+        for _ in 0..rounds {
+            let mut b = original.clone();
+            for _ in 0..(1 + next() % 4) {
+                let at = (next() as usize) % b.len().max(1);
+                match next() % 3 {
+                    0 => b[at] = next() as u8,
+                    1 => {
+                        let ins = interesting[(next() as usize) % interesting.len()];
+                        b.splice(at..at, ins.iter().copied());
+                    }
+                    _ => {
+                        let end = (at + (next() as usize) % 64).min(b.len());
+                        b.drain(at..end);
+                    }
+                }
+            }
+            let opts = ExtractOptions {
+                keep_glyphs: true,
+                ..Default::default()
+            };
+            let r = std::panic::catch_unwind(|| {
+                if let Ok(doc) = pdf::extract(&b, &opts) {
+                    let _ = pdf::render_layout(&doc);
+                }
+            });
+            assert!(r.is_ok(), "{} mutated panicked", p.display());
+        }
+    }
+}

@@ -68,25 +68,47 @@ fn opt_str_col(name: &str, v: Vec<Option<String>>) -> Column {
     Column::new(name.into(), v)
 }
 
-fn list_str_col(name: &str, v: impl Iterator<Item = Vec<String>>) -> Column {
-    let ca: ListChunked = v
-        .map(|items| Some(Series::new(PlSmallStr::EMPTY, items)))
-        .collect();
-    ca.into_series().with_name(name.into()).into_column()
+fn list_str_col(name: &str, lines: &[BudgetLine], f: fn(&BudgetLine) -> &[String]) -> Column {
+    // Sized exactly, and typed even when there are no rows (a collected ListChunked would infer
+    // List<Null> then).
+    let values = lines.iter().map(|l| f(l).len()).sum();
+    let mut b = ListStringChunkedBuilder::new(name.into(), lines.len(), values);
+    for l in lines {
+        b.append_values_iter(f(l).iter().map(String::as_str));
+    }
+    b.finish().into_series().into_column()
 }
 
-/// The `budget_lines` columns, in the order of `schemas/columns.json`.
+/// The `budget_lines` columns, in the order of `schemas/columns.json`. Strings are borrowed from
+/// the lines, not copied, so a row group costs the lines and the frame, nothing more.
 pub fn budget_lines_frame(lines: &[BudgetLine]) -> PolarsResult<DataFrame> {
-    let s = |f: fn(&BudgetLine) -> String| lines.iter().map(f).collect::<Vec<_>>();
-    let os = |f: fn(&BudgetLine) -> Option<String>| lines.iter().map(f).collect::<Vec<_>>();
-    let oi32 = |f: fn(&BudgetLine) -> Option<i32>| lines.iter().map(f).collect::<Vec<_>>();
-    let bbox: ListChunked = lines
-        .iter()
-        .map(|l| l.bbox.map(|b| Series::new(PlSmallStr::EMPTY, b.to_vec())))
-        .collect();
+    let s = |name: &str, f: fn(&BudgetLine) -> &str| {
+        Column::new(name.into(), lines.iter().map(f).collect::<Vec<&str>>())
+    };
+    let os = |name: &str, f: fn(&BudgetLine) -> Option<&str>| {
+        Column::new(
+            name.into(),
+            lines.iter().map(f).collect::<Vec<Option<&str>>>(),
+        )
+    };
+    let oi32 = |name: &str, f: fn(&BudgetLine) -> Option<i32>| {
+        Column::new(
+            name.into(),
+            lines.iter().map(f).collect::<Vec<Option<i32>>>(),
+        )
+    };
+    let mut bbox = ListPrimitiveChunkedBuilder::<Float32Type>::new(
+        "bbox".into(),
+        lines.len(),
+        lines.iter().filter(|l| l.bbox.is_some()).count() * 4,
+        DataType::Float32,
+    );
+    for l in lines {
+        bbox.append_opt_slice(l.bbox.as_ref().map(|b| &b[..]));
+    }
     let columns = vec![
-        opt_str_col("jurisdiction_code", os(|l| l.jurisdiction_code.clone())),
-        str_col("jurisdiction_name", s(|l| l.jurisdiction_name.clone())),
+        os("jurisdiction_code", |l| l.jurisdiction_code.as_deref()),
+        s("jurisdiction_name", |l| &l.jurisdiction_name),
         Column::new(
             "fiscal_year".into(),
             lines
@@ -101,17 +123,17 @@ pub fn budget_lines_frame(lines: &[BudgetLine]) -> PolarsResult<DataFrame> {
                 .map(|l| l.document_fiscal_year as i32)
                 .collect::<Vec<i32>>(),
         ),
-        opt_str_col("account", os(|l| l.account.clone())),
-        str_col("direction", s(|l| l.direction.as_str().to_string())),
-        str_col("phase", s(|l| l.phase.as_str().to_string())),
-        str_col("family", s(|l| l.family.clone())),
-        list_str_col("path", lines.iter().map(|l| l.path.clone())),
-        list_str_col("path_codes", lines.iter().map(|l| l.path_codes.clone())),
-        opt_str_col("code", os(|l| l.code.clone())),
-        str_col("label_text", s(|l| l.label_text.clone())),
-        str_col("level", s(|l| l.level.clone())),
-        str_col("measure", s(|l| l.measure.clone())),
-        str_col("measure_label", s(|l| l.measure_label.clone())),
+        os("account", |l| l.account.as_deref()),
+        s("direction", |l| l.direction.as_str()),
+        s("phase", |l| l.phase.as_str()),
+        s("family", |l| &l.family),
+        list_str_col("path", lines, |l| &l.path),
+        list_str_col("path_codes", lines, |l| &l.path_codes),
+        os("code", |l| l.code.as_deref()),
+        s("label_text", |l| &l.label_text),
+        s("level", |l| &l.level),
+        s("measure", |l| &l.measure),
+        s("measure_label", |l| &l.measure_label),
         Column::new(
             "amount_yen".into(),
             lines
@@ -119,25 +141,22 @@ pub fn budget_lines_frame(lines: &[BudgetLine]) -> PolarsResult<DataFrame> {
                 .map(|l| l.amount_yen)
                 .collect::<Vec<Option<i64>>>(),
         ),
-        str_col("amount_text", s(|l| l.amount_text.clone())),
-        str_col("unit", s(|l| l.unit.clone())),
+        s("amount_text", |l| &l.amount_text),
+        s("unit", |l| &l.unit),
         Column::new(
             "is_total".into(),
             lines.iter().map(|l| l.is_total).collect::<Vec<bool>>(),
         ),
-        str_col("confidence", s(|l| l.confidence.clone())),
-        str_col("source_file", s(|l| l.source_file.clone())),
-        str_col("source_sha256", s(|l| l.source_sha256.clone())),
-        Column::new("page".into(), oi32(|l| l.page)),
-        opt_str_col("sheet", os(|l| l.sheet.clone())),
-        Column::new("row".into(), oi32(|l| l.row)),
-        Column::new("column".into(), oi32(|l| l.column)),
-        bbox.into_series()
-            .cast(&DataType::List(Box::new(DataType::Float32)))?
-            .with_name("bbox".into())
-            .into_column(),
-        str_col("check", s(|l| l.check.as_str().to_string())),
-        opt_str_col("check_detail", os(|l| l.check_detail.clone())),
+        s("confidence", |l| &l.confidence),
+        s("source_file", |l| &l.source_file),
+        s("source_sha256", |l| &l.source_sha256),
+        oi32("page", |l| l.page),
+        os("sheet", |l| l.sheet.as_deref()),
+        oi32("row", |l| l.row),
+        oi32("column", |l| l.column),
+        bbox.finish().into_series().into_column(),
+        s("check", |l| l.check.as_str()),
+        os("check_detail", |l| l.check_detail.as_deref()),
     ];
     DataFrame::new_infer_height(columns)
 }
@@ -285,6 +304,155 @@ pub fn write_budget_lines(
         });
     }
     Ok(written)
+}
+
+/// Rows per Parquet row group for tables written in pieces: bounds the rows held in memory while
+/// a partition is assembled, whatever the size of the partition.
+pub const ROW_GROUP_ROWS: usize = 1024;
+
+/// A Parquet file written one row group at a time, with the same compression, statistics and
+/// file metadata as [`write_parquet`].
+pub struct TableWriter {
+    writer: polars::io::parquet::write::BatchedWriter<io::BufWriter<fs::File>>,
+    table: &'static str,
+    rows: usize,
+}
+
+impl TableWriter {
+    /// Creates `path`; `schema` is any frame of the table (it may have no rows).
+    pub fn create(
+        path: &Path,
+        table: &'static str,
+        schema: &DataFrame,
+    ) -> Result<TableWriter, DatasetError> {
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(io_err(parent))?;
+        }
+        let file = fs::File::create(path).map_err(io_err(path))?;
+        let writer = ParquetWriter::new(io::BufWriter::new(file))
+            .with_key_value_metadata(Some(file_metadata(schema, table)))
+            .with_compression(ParquetCompression::Zstd(None))
+            .with_statistics(StatisticsOptions::default())
+            .set_parallel(false)
+            .batched(schema.schema())
+            .map_err(|source| DatasetError::Polars { table, source })?;
+        Ok(TableWriter {
+            writer,
+            table,
+            rows: 0,
+        })
+    }
+
+    /// Writes `df` as one row group (nothing for an empty frame).
+    pub fn write(&mut self, df: &mut DataFrame) -> Result<(), DatasetError> {
+        if df.height() == 0 {
+            return Ok(());
+        }
+        df.rechunk_mut();
+        self.rows += df.height();
+        let table = self.table;
+        self.writer
+            .write_batch(df)
+            .map_err(|source| DatasetError::Polars { table, source })
+    }
+
+    /// Writes the footer; returns rows and bytes written.
+    pub fn finish(self) -> Result<(usize, u64), DatasetError> {
+        let table = self.table;
+        let bytes = self
+            .writer
+            .finish()
+            .map_err(|source| DatasetError::Polars { table, source })?;
+        Ok((self.rows, bytes))
+    }
+}
+
+/// Rows turned into a frame at a time while a row group fills: the rows themselves (Rust values
+/// with their own strings) are the costly form, so only this many are held at once.
+const FRAME_ROWS: usize = 256;
+
+/// Buffers rows of one table and writes them to a [`TableWriter`] every [`ROW_GROUP_ROWS`] rows.
+/// Row-group boundaries depend only on the sequence of rows, so the same rows give the same bytes.
+pub struct RowSink<T> {
+    writer: TableWriter,
+    frame: fn(&[T]) -> PolarsResult<DataFrame>,
+    rows: Vec<T>,
+    /// Frames of FRAME_ROWS rows each, waiting to make up a row group.
+    frames: Option<DataFrame>,
+}
+
+impl<T> RowSink<T> {
+    pub fn create(
+        path: &Path,
+        table: &'static str,
+        frame: fn(&[T]) -> PolarsResult<DataFrame>,
+    ) -> Result<RowSink<T>, DatasetError> {
+        let schema = frame(&[]).map_err(|source| DatasetError::Polars { table, source })?;
+        Ok(RowSink {
+            writer: TableWriter::create(path, table, &schema)?,
+            frame,
+            rows: Vec::with_capacity(FRAME_ROWS),
+            frames: None,
+        })
+    }
+
+    pub fn push(&mut self, row: T) -> Result<(), DatasetError> {
+        self.rows.push(row);
+        if self.rows.len() >= FRAME_ROWS {
+            self.stage_rows()?;
+        }
+        Ok(())
+    }
+
+    pub fn extend(&mut self, rows: impl IntoIterator<Item = T>) -> Result<(), DatasetError> {
+        for r in rows {
+            self.push(r)?;
+        }
+        Ok(())
+    }
+
+    fn polars(&self) -> impl FnOnce(PolarsError) -> DatasetError {
+        let table = self.writer.table;
+        move |source| DatasetError::Polars { table, source }
+    }
+
+    /// Moves the buffered rows into the pending frame; writes a row group when it is full.
+    fn stage_rows(&mut self) -> Result<(), DatasetError> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        let df = (self.frame)(&self.rows).map_err(self.polars())?;
+        self.rows.clear();
+        let err = self.polars();
+        match &mut self.frames {
+            Some(acc) => {
+                acc.vstack_mut(&df).map_err(err)?;
+            }
+            None => self.frames = Some(df),
+        }
+        if self
+            .frames
+            .as_ref()
+            .is_some_and(|f| f.height() >= ROW_GROUP_ROWS)
+        {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), DatasetError> {
+        match self.frames.take() {
+            Some(mut df) => self.writer.write(&mut df),
+            None => Ok(()),
+        }
+    }
+
+    /// Flushes the last rows and writes the footer; returns rows and bytes written.
+    pub fn finish(mut self) -> Result<(usize, u64), DatasetError> {
+        self.stage_rows()?;
+        self.flush()?;
+        self.writer.finish()
+    }
 }
 
 /// Removes `.NAME.staging-PID` folders whose process is gone (a run that was killed).

@@ -2,19 +2,42 @@
 //!
 //! Each document is processed on its own behind a panic boundary: whatever goes wrong in one file
 //! becomes an `error` row in the documents table and a diagnostic, and the batch goes on.
+//!
+//! How a run goes ([`ingest`]):
+//! 1. The inputs are discovered and sorted by the name they are recorded under.
+//! 2. Documents are processed in parallel (`jobs` at a time). Each one is read and hashed; when
+//!    the previous output's state ([`crate::store`]) holds a document with the same id (same name,
+//!    bytes, declarations, build and options) it is reused as it is, otherwise it is extracted and
+//!    parsed, and its rows are spilled to the row store in the staging folder as soon as it is
+//!    done. Memory holds the documents in flight, not the corpus.
+//! 3. Each `budget_lines` partition is assembled from the store, one row group at a time, in
+//!    document order then row order; a partition whose documents are all unchanged is linked from
+//!    the previous output. Then the documents and diagnostics tables, the state and the manifest.
+//!    Another table is one more writer in `assemble`, reading from the same store.
+//! 4. The staging folder replaces the output in one rename ([`Staging::commit`]).
+//!
+//! A document that runs past `doc_timeout` becomes a failed document (`limit.timeout`) and the run
+//! goes on without it. A thread cannot be stopped safely from outside, so its worker is abandoned
+//! instead: it keeps its CPU and memory until it ends on its own or the process exits (the worker
+//! threads never keep the process alive), and whatever it produces later is dropped — a worker
+//! writes to the store only after claiming its document, and an abandoned document can no longer
+//! be claimed. Documents after it run on a fresh thread pool, so a stuck worker never starves them.
 
 use crate::context::DocContext;
-use crate::dataset::{self, DatasetError, Staging, WrittenFile};
+use crate::dataset::{self, DatasetError, RowSink, Staging, WrittenFile};
 use crate::families::{self, FamilyOutput};
 use crate::model::{BudgetLine, DiagnosticRecord, DocumentRecord, Provenance, Status};
 use crate::sources::{Declared, Sources, SourcesError};
+use crate::store::{self, DocEntry, Home, PartEntry, PartKey, State, StoreDirs, BUILD_ID};
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::{Duration, Instant};
 use thiserror::Error;
 use yosan_extractors::{Diagnostic, ExtractOptions};
+
+pub use crate::store::sha256_hex;
 
 /// Errors that stop the whole run (exit code 2). Problems with single documents never do.
 #[derive(Debug, Error)]
@@ -27,6 +50,8 @@ pub enum IngestError {
     NoInputs(String),
     #[error("cannot write the manifest: {0}")]
     Manifest(String),
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 /// What to ingest and where to.
@@ -35,8 +60,59 @@ pub struct IngestOptions {
     pub inputs: Vec<PathBuf>,
     pub sources: Option<PathBuf>,
     pub out: PathBuf,
+    /// Documents processed at a time (default: one per core).
     pub jobs: Option<usize>,
     pub strict: bool,
+    /// Ignore the previous output's state: extract and write everything.
+    pub full: bool,
+    /// Longest time one document may take; past it the document fails with `limit.timeout`.
+    pub doc_timeout: Option<Duration>,
+    /// Largest input file read (default [`DEFAULT_MAX_FILE_BYTES`]); larger ones fail with
+    /// `limit.file_size`.
+    pub max_file_bytes: Option<u64>,
+    /// Largest size a decompressed stream or archive member may reach (default: the extractors').
+    pub max_decompressed_bytes: Option<u64>,
+    /// Deepest nesting of objects the extractors follow (default: the extractors').
+    pub max_depth: Option<u32>,
+    /// Testing aid: documents whose name contains the text sleep this long before extraction,
+    /// standing in for an extractor that hangs (the CLI reads it from `YOSAN_TEST_STALL`,
+    /// `<text>:<milliseconds>`).
+    pub stall: Option<(String, Duration)>,
+}
+
+/// Default of [`IngestOptions::max_file_bytes`]: 1 GiB.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 1 << 30;
+
+impl IngestOptions {
+    fn extract_options(&self) -> ExtractOptions {
+        let mut o = ExtractOptions {
+            strict: self.strict,
+            ..Default::default()
+        };
+        if let Some(b) = self.max_decompressed_bytes {
+            o.max_decompressed_bytes = b;
+        }
+        if let Some(d) = self.max_depth {
+            o.max_depth = d;
+        }
+        o
+    }
+
+    fn max_file(&self) -> u64 {
+        self.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES)
+    }
+
+    /// What, besides a document's own bytes, name and declarations, its rows depend on.
+    fn run_config(&self) -> String {
+        let o = self.extract_options();
+        format!(
+            "{BUILD_ID}|strict={}|max_decompressed={}|max_depth={}|max_file={}",
+            o.strict,
+            o.max_decompressed_bytes,
+            o.max_depth,
+            self.max_file()
+        )
+    }
 }
 
 /// One input file to process, with the name it is recorded under.
@@ -57,16 +133,25 @@ pub struct DocResult {
 }
 
 /// The outcome of a run.
-#[derive(Debug, Default, serde::Serialize)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct Summary {
     pub documents: usize,
     pub ok: usize,
     pub partial: usize,
     pub failed: usize,
+    /// Documents taken unchanged from the previous output (not extracted again).
+    pub reused: usize,
+    /// Documents extracted and parsed in this run.
+    pub processed: usize,
+    /// Documents of the previous output that are no longer among the inputs.
+    pub removed: usize,
     pub lines: usize,
     pub checks_ok: i64,
     pub checks_mismatch: i64,
     pub diagnostics_by_code: BTreeMap<String, usize>,
+    /// Pairs of lines of the same amount that agree / disagree (see [`crate::reconcile`]).
+    pub reconciliation_matches: usize,
+    pub reconciliation_mismatches: usize,
     pub elapsed_ms: u128,
 }
 
@@ -81,10 +166,47 @@ impl Summary {
     }
 }
 
+/// What a run reports while it goes, for progress bars and structured logs
+/// (`yosan ingest --log-format json` prints each as one JSON object per line).
+#[derive(Debug, serde::Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event<'a> {
+    /// Inputs discovered; nothing read yet.
+    RunStarted {
+        inputs: usize,
+        /// Documents in the previous output's state (0 for a full run).
+        previous_documents: usize,
+        full: bool,
+        jobs: usize,
+    },
+    DocumentStarted {
+        file: &'a str,
+        index: usize,
+        total: usize,
+    },
+    DocumentFinished {
+        file: &'a str,
+        index: usize,
+        total: usize,
+        status: &'a str,
+        reused: bool,
+        lines: i64,
+        diagnostics: i64,
+        error: Option<&'a str>,
+        ms: u64,
+    },
+    RunFinished {
+        out: &'a str,
+        summary: &'a Summary,
+    },
+}
+
 /// Files under `inputs` (folders walked recursively, in sorted order), skipping hidden files,
-/// manifests (`*.json`) and Parquet files.
+/// manifests (`*.json`) and Parquet files. Symbolic links to folders are followed once: a link
+/// back into a folder already walked is skipped.
 pub fn discover(inputs: &[PathBuf], skip: Option<&Path>) -> Vec<InputFile> {
     let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for input in inputs {
         if input.is_dir() {
             let base = input
@@ -92,7 +214,7 @@ pub fn discover(inputs: &[PathBuf], skip: Option<&Path>) -> Vec<InputFile> {
                 .ok()
                 .and_then(|c| c.file_name().map(|n| n.to_string_lossy().into_owned()))
                 .unwrap_or_default();
-            walk(input, input, &base, skip, &mut out);
+            walk(input, input, &base, skip, &mut seen, &mut out);
         } else {
             let name = input
                 .file_name()
@@ -109,7 +231,19 @@ pub fn discover(inputs: &[PathBuf], skip: Option<&Path>) -> Vec<InputFile> {
     out
 }
 
-fn walk(root: &Path, dir: &Path, base: &str, skip: Option<&Path>, out: &mut Vec<InputFile>) {
+fn walk(
+    root: &Path,
+    dir: &Path,
+    base: &str,
+    skip: Option<&Path>,
+    seen: &mut std::collections::HashSet<PathBuf>,
+    out: &mut Vec<InputFile>,
+) {
+    if let Ok(c) = dir.canonicalize() {
+        if !seen.insert(c) {
+            return;
+        }
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
         // An unreadable folder is reported as an input that fails to read.
         out.push(InputFile {
@@ -134,7 +268,7 @@ fn walk(root: &Path, dir: &Path, base: &str, skip: Option<&Path>, out: &mut Vec<
             }
         }
         if p.is_dir() {
-            walk(root, &p, base, skip, out);
+            walk(root, &p, base, skip, seen, out);
             continue;
         }
         let ext = p
@@ -160,16 +294,6 @@ fn walk(root: &Path, dir: &Path, base: &str, skip: Option<&Path>, out: &mut Vec<
     }
 }
 
-/// Hex SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
-    for b in digest {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
-}
-
 fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
     payload
         .downcast_ref::<&str>()
@@ -178,35 +302,135 @@ fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "unknown panic".to_string())
 }
 
+/// A failed document with one error diagnostic, for files whose bytes could not be had.
+fn failed(input: &InputFile, code: &str, message: String) -> DocResult {
+    let mut res = DocResult::default();
+    res.record.source_file = input.name.clone();
+    res.record.format = "unknown".into();
+    fail(&mut res, code, message);
+    res.record.diagnostics = res.diagnostics.len() as i64;
+    res
+}
+
+/// Reads an input's bytes, or explains why it cannot be read. `listed` says the file existed
+/// when the run discovered it (so that "not found" means it disappeared during the run).
+fn read_input(input: &InputFile, max_bytes: u64, listed: bool) -> Result<Vec<u8>, Box<DocResult>> {
+    let shown = input.path.display();
+    let meta = match std::fs::metadata(&input.path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let link = std::fs::symlink_metadata(&input.path)
+                .map(|m| m.file_type().is_symlink())
+                .unwrap_or(false);
+            return Err(Box::new(if link {
+                failed(
+                    input,
+                    "file.unreadable",
+                    format!("{shown} is a symbolic link to a file that does not exist"),
+                )
+            } else if listed {
+                failed(
+                    input,
+                    "file.vanished",
+                    format!("{shown} disappeared after the run started (it was deleted or moved while the batch ran)"),
+                )
+            } else {
+                failed(input, "file.unreadable", format!("{shown} does not exist"))
+            }));
+        }
+        Err(e) => {
+            return Err(Box::new(failed(
+                input,
+                "file.unreadable",
+                format!("{shown} cannot be read: {e}"),
+            )))
+        }
+    };
+    if meta.is_dir() {
+        return Err(Box::new(failed(
+            input,
+            "file.unreadable",
+            format!("{shown} is a folder, not a file: nothing was read from it (a sources glob matched it, or it could not be listed)"),
+        )));
+    }
+    if !meta.is_file() {
+        return Err(Box::new(failed(
+            input,
+            "file.not_regular",
+            format!("{shown} is not a regular file (a pipe, socket or device): not read"),
+        )));
+    }
+    if meta.len() > max_bytes {
+        let mut res = failed(
+            input,
+            "limit.file_size",
+            format!(
+                "{shown} is {} bytes, more than the limit of {max_bytes} bytes (--max-file-mb): not read",
+                meta.len()
+            ),
+        );
+        res.record.bytes = meta.len() as i64;
+        return Err(Box::new(res));
+    }
+    // Read at most one byte past the limit, in case the file grows while it is read.
+    let read = std::fs::File::open(&input.path).and_then(|f| {
+        use std::io::Read;
+        let mut buf = Vec::with_capacity(meta.len() as usize);
+        f.take(max_bytes.saturating_add(1)).read_to_end(&mut buf)?;
+        Ok(buf)
+    });
+    match read {
+        Ok(b) if b.len() as u64 > max_bytes => {
+            let mut res = failed(
+                input,
+                "limit.file_size",
+                format!(
+                    "{shown} grew to more than the limit of {max_bytes} bytes while it was read"
+                ),
+            );
+            res.record.bytes = b.len() as i64;
+            Err(Box::new(res))
+        }
+        Ok(b) => Ok(b),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && listed => Err(Box::new(failed(
+            input,
+            "file.vanished",
+            format!("{shown} disappeared after the run started (it was deleted or moved while the batch ran)"),
+        ))),
+        Err(e) => Err(Box::new(failed(
+            input,
+            "file.unreadable",
+            format!("{shown} cannot be read: {e}"),
+        ))),
+    }
+}
+
 /// Processes one file: read, hash, extract, detect, parse. Never panics; never fails the batch.
 pub fn process_file(
     input: &InputFile,
     declared: Option<&Declared>,
     opts: &ExtractOptions,
 ) -> DocResult {
+    match read_input(input, u64::MAX, false) {
+        Ok(bytes) => process_read(input, &bytes, &sha256_hex(&bytes), declared, opts),
+        Err(res) => *res,
+    }
+}
+
+/// Processes bytes already read (and hashed) from `input`.
+fn process_read(
+    input: &InputFile,
+    bytes: &[u8],
+    sha: &str,
+    declared: Option<&Declared>,
+    opts: &ExtractOptions,
+) -> DocResult {
     let mut res = DocResult::default();
     res.record.source_file = input.name.clone();
-    let bytes = match std::fs::read(&input.path) {
-        Ok(b) => b,
-        Err(e) => {
-            let what = if input.path.is_dir() {
-                "is a folder that cannot be read".to_string()
-            } else {
-                format!("cannot be read: {e}")
-            };
-            fail(
-                &mut res,
-                "file.unreadable",
-                format!("{} {what}", input.path.display()),
-            );
-            return res;
-        }
-    };
     res.record.bytes = bytes.len() as i64;
-    res.record.source_sha256 = sha256_hex(&bytes);
-    let sha = res.record.source_sha256.clone();
+    res.record.source_sha256 = sha.to_string();
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        process_bytes(&bytes, input, declared, opts, &mut res)
+        process_bytes(bytes, input, declared, opts, &mut res)
     }));
     if let Err(payload) = outcome {
         let msg = panic_message(payload);
@@ -218,7 +442,7 @@ pub fn process_file(
         );
     }
     for d in &mut res.diagnostics {
-        d.source_sha256 = Some(sha.clone());
+        d.source_sha256 = Some(sha.to_string());
     }
     res.record.diagnostics = res.diagnostics.len() as i64;
     res
@@ -307,14 +531,20 @@ fn process_bytes(
     res.record.phase = ctx.phase.map(|p| p.as_str().to_string());
 
     let Some(family) = family else {
-        fail(
-            res,
-            "family.unrecognised",
-            format!(
-                "no document family recognises this {} file",
-                res.record.format
-            ),
+        // A part of the file that could not be read is the likelier cause: name it first.
+        let cause = res
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == "error")
+            .map(|d| d.message.clone());
+        let message = format!(
+            "no document family recognises this {} file",
+            res.record.format
         );
+        fail(res, "family.unrecognised", message.clone());
+        if let Some(cause) = cause {
+            res.record.error = Some(format!("{cause}; {message}"));
+        }
         return;
     };
     res.record.family = Some(family.id().to_string());
@@ -323,7 +553,22 @@ fn process_bytes(
         res.diagnostics
             .push(DiagnosticRecord::from_diagnostic(&name, None, d));
     }
-    if ctx.jurisdiction.is_none() && !out.lines.is_empty() {
+    // Families that read several bodies from one document (a 決算カード workbook) set the
+    // jurisdiction per line: the document then has none of its own.
+    let bodies: std::collections::BTreeSet<(&Option<String>, &String)> = out
+        .lines
+        .iter()
+        .map(|l| (&l.jurisdiction_code, &l.jurisdiction_name))
+        .collect();
+    if bodies.len() > 1 {
+        res.record.jurisdiction_code = None;
+        res.record.jurisdiction_name = None;
+    }
+    if out
+        .lines
+        .iter()
+        .any(|l| l.jurisdiction_code.is_none() && l.jurisdiction_name.is_empty())
+    {
         res.diagnostics.push(DiagnosticRecord::from_diagnostic(
             &name,
             None,
@@ -359,7 +604,13 @@ fn process_bytes(
 pub struct RunManifest {
     pub tool: String,
     pub version: String,
+    /// The build that wrote the dataset (see [`crate::store::BUILD_ID`]).
+    pub build: String,
+    /// `full` or `incremental`.
+    pub mode: String,
     pub started_unix: u64,
+    pub jobs: usize,
+    pub doc_timeout_s: Option<f64>,
     pub inputs: Vec<ManifestInput>,
     pub outputs: Vec<WrittenFile>,
     pub summary: Summary,
@@ -372,27 +623,32 @@ pub struct ManifestInput {
     pub bytes: i64,
     pub status: String,
     pub lines: i64,
+    /// True when the document's rows were taken from the previous output.
+    pub reused: bool,
 }
 
-/// Runs the whole job and returns the summary; document problems are in the summary, only
-/// run-level problems are errors.
-pub fn ingest(
+/// A fingerprint of the declarations that applied to a file (the glob that matched is left out:
+/// only what changes the rows counts).
+fn declared_fingerprint(d: Option<&Declared>) -> String {
+    match d {
+        None => "-".into(),
+        Some(d) => {
+            let mut d = d.clone();
+            d.pattern.clear();
+            format!("{d:?}")
+        }
+    }
+}
+
+/// The inputs of a run, sorted by name: the given paths, or the files the manifest names.
+fn collect_inputs(
     opts: &IngestOptions,
-    progress: &(dyn Fn(usize, usize, &str) + Sync),
-) -> Result<Summary, IngestError> {
-    let started = Instant::now();
-    let started_unix = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let sources = match &opts.sources {
-        Some(p) => Some(Sources::load(p)?),
-        None => None,
-    };
+    sources: Option<&Sources>,
+) -> Result<Vec<InputFile>, IngestError> {
     let out_canon = opts.out.canonicalize().ok();
     let mut inputs = discover(&opts.inputs, out_canon.as_deref());
     if inputs.is_empty() {
-        if let Some(s) = &sources {
+        if let Some(s) = sources {
             // No paths given: the files the manifest names.
             for p in s.files() {
                 let name = p
@@ -402,6 +658,7 @@ pub fn ingest(
                     .into_owned();
                 inputs.push(InputFile { path: p, name });
             }
+            inputs.sort_by(|a, b| a.name.cmp(&b.name).then(a.path.cmp(&b.path)));
         }
     }
     if inputs.is_empty() {
@@ -409,80 +666,423 @@ pub fn ingest(
             "give files or folders, or a sources manifest whose globs match files".into(),
         ));
     }
-    let extract_opts = ExtractOptions {
-        strict: opts.strict,
-        ..Default::default()
-    };
-    let total = inputs.len();
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let run = || -> Vec<DocResult> {
-        inputs
-            .par_iter()
-            .map(|input| {
-                let declared = sources.as_ref().and_then(|s| s.for_file(&input.path));
-                let r = process_file(input, declared, &extract_opts);
-                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                progress(n, total, &input.name);
-                r
-            })
-            .collect()
-    };
-    let results = match opts.jobs {
-        Some(j) if j > 0 => match rayon::ThreadPoolBuilder::new().num_threads(j).build() {
-            Ok(pool) => pool.install(run),
-            Err(_) => run(),
-        },
-        _ => run(),
-    };
+    Ok(inputs)
+}
 
-    let mut summary = Summary {
-        documents: results.len(),
-        ..Default::default()
+fn default_jobs(opts: &IngestOptions) -> usize {
+    opts.jobs.filter(|&j| j > 0).unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    })
+}
+
+fn build_pool(jobs: usize) -> Result<rayon::ThreadPool, IngestError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .stack_size(16 << 20)
+        .thread_name(|i| format!("yosan-worker-{i}"))
+        .build()
+        .map_err(|e| IngestError::Internal(format!("cannot start worker threads: {e}")))
+}
+
+/// What every document of a run shares.
+struct RunShared {
+    extract: ExtractOptions,
+    stall: Option<(String, Duration)>,
+    run_config: String,
+    max_file: u64,
+    dirs: StoreDirs,
+    /// Reusable documents of the previous output, by id.
+    previous: HashMap<String, DocEntry>,
+}
+
+/// Who may finish a document: its worker, or the scheduler that gave up waiting for it.
+enum Claim {
+    /// The worker is at it; once it has read the file, its hash and size are known.
+    Running { read: Option<(String, i64)> },
+    /// The worker claimed the document and is writing its rows; it will report.
+    Finishing,
+    /// The scheduler gave up on it; whatever the worker makes is dropped.
+    Abandoned,
+}
+
+type DocOutcome = Result<(DocEntry, Home), DatasetError>;
+
+/// One document, start to end: read, hash, reuse or process, spill. Returns None when the
+/// document was abandoned meanwhile.
+fn work_on(
+    input: &InputFile,
+    declared: Option<&Declared>,
+    listed: bool,
+    shared: &RunShared,
+    claim: &Mutex<Claim>,
+) -> Option<DocOutcome> {
+    let fp = declared_fingerprint(declared);
+    let (id, res) = match read_input(input, shared.max_file, listed) {
+        Err(res) => {
+            let res = *res;
+            let id = store::document_id(
+                &input.name,
+                None,
+                &fp,
+                &format!("{}|{}", shared.run_config, input.path.display()),
+            );
+            (id, res)
+        }
+        Ok(bytes) => {
+            let sha = sha256_hex(&bytes);
+            if let Ok(mut c) = claim.lock() {
+                if let Claim::Running { read } = &mut *c {
+                    *read = Some((sha.clone(), bytes.len() as i64));
+                }
+            }
+            let id = store::document_id(&input.name, Some(&sha), &fp, &shared.run_config);
+            if let Some(prev) = shared.previous.get(&id) {
+                if shared.dirs.file(Home::Previous, &id).is_file() {
+                    let mut entry = prev.clone();
+                    entry.path = input.path.display().to_string();
+                    return claim_for(claim).then_some(Ok((entry, Home::Previous)));
+                }
+            }
+            if let Some((part, pause)) = &shared.stall {
+                if input.name.contains(part.as_str()) {
+                    std::thread::sleep(*pause);
+                }
+            }
+            let res = process_read(input, &bytes, &sha, declared, &shared.extract);
+            (id, res)
+        }
     };
-    let mut records = Vec::new();
-    let mut diags = Vec::new();
-    let mut lines = Vec::new();
-    for r in results {
-        match r.record.status {
-            Status::Ok => summary.ok += 1,
-            Status::Partial => summary.partial += 1,
-            Status::Error => summary.failed += 1,
-        }
-        summary.checks_ok += r.record.checks_ok;
-        summary.checks_mismatch += r.record.checks_mismatch;
-        for d in &r.diagnostics {
-            *summary
-                .diagnostics_by_code
-                .entry(d.code.clone())
-                .or_default() += 1;
-        }
-        records.push(r.record);
-        diags.extend(r.diagnostics);
-        lines.extend(r.lines);
+    if !claim_for(claim) {
+        return None;
     }
-    summary.lines = lines.len();
-    records.sort_by(|a, b| a.source_file.cmp(&b.source_file));
-    diags.sort_by(|a, b| {
-        (
-            &a.source_file,
-            a.page,
-            &a.sheet,
-            &a.location,
-            &a.code,
-            &a.message,
+    Some(
+        store::spill(
+            &shared.dirs.new,
+            &id,
+            &input.path.display().to_string(),
+            res.record,
+            res.diagnostics,
+            res.lines,
         )
-            .cmp(&(
-                &b.source_file,
-                b.page,
-                &b.sheet,
-                &b.location,
-                &b.code,
-                &b.message,
-            ))
-    });
+        .map(|e| (e, Home::New)),
+    )
+}
 
-    let staging = Staging::new(&opts.out)?;
-    let mut outputs = dataset::write_budget_lines(lines, &staging.dir)?;
+/// Claims a document for its worker; false when the scheduler abandoned it.
+fn claim_for(claim: &Mutex<Claim>) -> bool {
+    let mut c = match claim.lock() {
+        Ok(c) => c,
+        Err(p) => p.into_inner(),
+    };
+    match *c {
+        Claim::Abandoned => false,
+        _ => {
+            *c = Claim::Finishing;
+            true
+        }
+    }
+}
+
+/// The record of a document given up after `limit`.
+fn timed_out(input: &InputFile, read: Option<(String, i64)>, limit: Duration) -> DocResult {
+    let mut res = failed(
+        input,
+        "limit.timeout",
+        format!(
+            "processing took longer than the limit of {} s per document (--doc-timeout) and was abandoned",
+            limit.as_secs_f64()
+        ),
+    );
+    if let Some((sha, bytes)) = read {
+        res.record.source_sha256 = sha.clone();
+        res.record.bytes = bytes;
+        for d in &mut res.diagnostics {
+            d.source_sha256 = Some(sha.clone());
+        }
+    }
+    res
+}
+
+/// Processes every input, `jobs` at a time, each on its own thread so that one that runs past the
+/// timeout can be abandoned. Returns the entries in input order.
+fn run_documents(
+    inputs: &[InputFile],
+    sources: Option<&Sources>,
+    shared: Arc<RunShared>,
+    jobs: usize,
+    timeout: Option<Duration>,
+    report: &dyn Fn(&Event),
+) -> Result<Vec<(DocEntry, Home)>, IngestError> {
+    let n = inputs.len();
+    let mut results: Vec<Option<(DocEntry, Home)>> = (0..n).map(|_| None).collect();
+    let mut pool = Arc::new(build_pool(jobs)?);
+    let (tx, rx) = mpsc::channel::<(usize, DocOutcome)>();
+    let mut in_flight: BTreeMap<usize, (Instant, Arc<Mutex<Claim>>)> = BTreeMap::new();
+    let mut next = 0;
+    loop {
+        while in_flight.len() < jobs && next < n {
+            let i = next;
+            next += 1;
+            report(&Event::DocumentStarted {
+                file: &inputs[i].name,
+                index: i + 1,
+                total: n,
+            });
+            let claim = Arc::new(Mutex::new(Claim::Running { read: None }));
+            in_flight.insert(i, (Instant::now(), claim.clone()));
+            let input = inputs[i].clone();
+            let declared = sources.and_then(|s| s.for_file(&input.path)).cloned();
+            let (shared, pool, tx) = (shared.clone(), pool.clone(), tx.clone());
+            let body = move || {
+                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    pool.install(|| work_on(&input, declared.as_ref(), true, &shared, &claim))
+                }));
+                let msg = match outcome {
+                    Ok(Some(o)) => o,
+                    Ok(None) => return,
+                    Err(payload) => {
+                        if !claim_for(&claim) {
+                            return;
+                        }
+                        let mut res = failed(
+                            &input,
+                            "internal.panic",
+                            format!(
+                                "internal error while processing (panic: {})",
+                                panic_message(payload)
+                            ),
+                        );
+                        res.record.diagnostics = res.diagnostics.len() as i64;
+                        let id = store::document_id(
+                            &input.name,
+                            None,
+                            "panic",
+                            &format!("{}|{}", shared.run_config, input.path.display()),
+                        );
+                        store::spill(
+                            &shared.dirs.new,
+                            &id,
+                            &input.path.display().to_string(),
+                            res.record,
+                            res.diagnostics,
+                            Vec::new(),
+                        )
+                        .map(|e| (e, Home::New))
+                    }
+                };
+                let _ = tx.send((i, msg));
+            };
+            let spawned = std::thread::Builder::new()
+                .name(format!("yosan-doc-{}", i + 1))
+                .spawn(body);
+            if let Err(e) = spawned {
+                return Err(IngestError::Internal(format!(
+                    "cannot start a thread for {}: {e}",
+                    inputs[i].name
+                )));
+            }
+        }
+        if in_flight.is_empty() {
+            break;
+        }
+        let received = match timeout {
+            None => Some(rx.recv().map_err(|_| {
+                IngestError::Internal("a document worker ended without reporting".into())
+            })?),
+            Some(limit) => {
+                let now = Instant::now();
+                let earliest = in_flight
+                    .values()
+                    .map(|(s, _)| *s + limit)
+                    .min()
+                    .unwrap_or(now);
+                match rx.recv_timeout(earliest.saturating_duration_since(now)) {
+                    Ok(m) => Some(m),
+                    Err(mpsc::RecvTimeoutError::Timeout) => None,
+                    Err(mpsc::RecvTimeoutError::Disconnected) => {
+                        return Err(IngestError::Internal(
+                            "a document worker ended without reporting".into(),
+                        ))
+                    }
+                }
+            }
+        };
+        match received {
+            Some((i, outcome)) => {
+                let Some((started, _)) = in_flight.remove(&i) else {
+                    continue;
+                };
+                let (entry, home) = outcome?;
+                report_finished(report, &entry, home, i, n, started);
+                results[i] = Some((entry, home));
+            }
+            None => {
+                let limit = timeout.unwrap_or_default();
+                let now = Instant::now();
+                let expired: Vec<usize> = in_flight
+                    .iter()
+                    .filter(|(_, (s, _))| now >= *s + limit)
+                    .map(|(i, _)| *i)
+                    .collect();
+                let mut abandoned = false;
+                for i in expired {
+                    let read = {
+                        let (_, claim) = &in_flight[&i];
+                        let mut c = match claim.lock() {
+                            Ok(c) => c,
+                            Err(p) => p.into_inner(),
+                        };
+                        match &*c {
+                            Claim::Running { read } => {
+                                let read = read.clone();
+                                *c = Claim::Abandoned;
+                                read
+                            }
+                            // It is writing its rows and will report.
+                            _ => continue,
+                        }
+                    };
+                    let (started, _) = in_flight.remove(&i).expect("in flight");
+                    abandoned = true;
+                    let input = &inputs[i];
+                    let res = timed_out(input, read, limit);
+                    let id = store::document_id(
+                        &input.name,
+                        None,
+                        "timeout",
+                        &format!("{}|{}", shared.run_config, input.path.display()),
+                    );
+                    let entry = store::spill(
+                        &shared.dirs.new,
+                        &id,
+                        &input.path.display().to_string(),
+                        res.record,
+                        res.diagnostics,
+                        Vec::new(),
+                    )?;
+                    report_finished(report, &entry, Home::New, i, n, started);
+                    results[i] = Some((entry, Home::New));
+                }
+                if abandoned {
+                    // The abandoned workers keep their pool threads: later documents get new ones.
+                    pool = Arc::new(build_pool(jobs)?);
+                }
+            }
+        }
+    }
+    results
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            r.ok_or_else(|| IngestError::Internal(format!("no outcome for {}", inputs[i].name)))
+        })
+        .collect()
+}
+
+fn report_finished(
+    report: &dyn Fn(&Event),
+    entry: &DocEntry,
+    home: Home,
+    i: usize,
+    n: usize,
+    started: Instant,
+) {
+    report(&Event::DocumentFinished {
+        file: &entry.record.source_file,
+        index: i + 1,
+        total: n,
+        status: entry.record.status.as_str(),
+        reused: home == Home::Previous,
+        lines: entry.record.lines,
+        diagnostics: entry.record.diagnostics,
+        error: entry.record.error.as_deref(),
+        ms: started.elapsed().as_millis() as u64,
+    });
+}
+
+/// Writes the tables into the staging folder from the row store; returns what was written and
+/// the partitions for the state.
+fn assemble(
+    entries: &[(DocEntry, Home)],
+    dirs: &StoreDirs,
+    previous: Option<&State>,
+    previous_out: &Path,
+    staging: &Path,
+    pool: &rayon::ThreadPool,
+    recon: &crate::reconcile::Reconciliation,
+) -> Result<(Vec<WrittenFile>, Vec<PartEntry>), IngestError> {
+    // budget_lines: each partition from its documents' pieces, in document order.
+    let mut parts: BTreeMap<&PartKey, Vec<usize>> = BTreeMap::new();
+    for (i, (e, _)) in entries.iter().enumerate() {
+        for (key, _) in &e.parts {
+            parts.entry(key).or_default().push(i);
+        }
+    }
+    let previous_parts: HashMap<&PartKey, &PartEntry> = previous
+        .map(|s| s.partitions.iter().map(|p| (&p.key, p)).collect())
+        .unwrap_or_default();
+    let parts: Vec<(&PartKey, Vec<usize>)> = parts.into_iter().collect();
+    let written: Vec<(WrittenFile, PartEntry)> = pool.install(|| {
+        parts
+            .par_iter()
+            .map(
+                |(key, docs)| -> Result<(WrittenFile, PartEntry), DatasetError> {
+                    let ids: Vec<String> = docs.iter().map(|&i| entries[i].0.id.clone()).collect();
+                    let rel = key.rel_path();
+                    let target = staging.join(&rel);
+                    let old = previous_out.join(&rel);
+                    let unchanged = previous_parts
+                        .get(key)
+                        .is_some_and(|p| p.docs == ids && old.is_file());
+                    let (rows, bytes) = if unchanged {
+                        store::link_or_copy(&old, &target)?;
+                        let bytes = std::fs::metadata(&target).map(|m| m.len()).unwrap_or(0);
+                        (previous_parts[key].rows, bytes)
+                    } else {
+                        let mut sink =
+                            RowSink::create(&target, "budget_lines", dataset::budget_lines_frame)?;
+                        for &i in docs {
+                            let (e, home) = &entries[i];
+                            let span = e
+                                .parts
+                                .iter()
+                                .find(|(k, _)| k == *key)
+                                .map(|(_, s)| *s)
+                                .unwrap_or_default();
+                            store::for_each_line(&dirs.file(*home, &e.id), span, |l| sink.push(l))?;
+                        }
+                        sink.finish()?
+                    };
+                    Ok((
+                        WrittenFile {
+                            path: rel,
+                            rows,
+                            bytes,
+                        },
+                        PartEntry {
+                            key: (*key).clone(),
+                            docs: ids,
+                            rows,
+                        },
+                    ))
+                },
+            )
+            .collect::<Result<Vec<_>, DatasetError>>()
+    })?;
+    let (mut outputs, part_entries): (Vec<WrittenFile>, Vec<PartEntry>) =
+        written.into_iter().unzip();
+
+    // documents: one row per input, by name.
+    let mut records: Vec<&DocumentRecord> = entries.iter().map(|(e, _)| &e.record).collect();
+    records.sort_by(|a, b| a.source_file.cmp(&b.source_file));
+    let mut records: Vec<DocumentRecord> = records.into_iter().cloned().collect();
+    for d in &recon.diagnostics {
+        if let Some(r) = records.iter_mut().find(|r| r.source_file == d.source_file) {
+            r.diagnostics += 1;
+        }
+    }
     let mut docs_df =
         dataset::documents_frame(&records).map_err(|source| DatasetError::Polars {
             table: "documents",
@@ -490,7 +1090,7 @@ pub fn ingest(
         })?;
     let bytes = dataset::write_parquet(
         &mut docs_df,
-        &staging.dir.join("documents.parquet"),
+        &staging.join("documents.parquet"),
         "documents",
     )?;
     outputs.push(WrittenFile {
@@ -498,36 +1098,194 @@ pub fn ingest(
         rows: records.len(),
         bytes,
     });
-    let mut diag_df =
-        dataset::diagnostics_frame(&diags).map_err(|source| DatasetError::Polars {
-            table: "diagnostics",
-            source,
-        })?;
-    let bytes = dataset::write_parquet(
-        &mut diag_df,
-        &staging.dir.join("diagnostics.parquet"),
+
+    // diagnostics: each document's, in document order.
+    let mut sink = RowSink::create(
+        &staging.join("diagnostics.parquet"),
         "diagnostics",
+        dataset::diagnostics_frame,
     )?;
+    for (e, home) in entries {
+        if e.diagnostics.rows > 0 {
+            let diags = store::read_diagnostics(&dirs.file(*home, &e.id), e.diagnostics)?;
+            sink.extend(diags)?;
+        }
+    }
+    sink.extend(recon.diagnostics.iter().cloned())?;
+    let (rows, bytes) = sink.finish()?;
     outputs.push(WrittenFile {
         path: "diagnostics.parquet".into(),
-        rows: diags.len(),
+        rows,
         bytes,
     });
+
+    // reconciliation: amounts seen in more than one place, compared.
+    let mut recon_df = crate::reconcile::reconciliation_frame(&recon.rows).map_err(|source| {
+        DatasetError::Polars {
+            table: "reconciliation",
+            source,
+        }
+    })?;
+    let bytes = dataset::write_parquet(
+        &mut recon_df,
+        &staging.join("reconciliation.parquet"),
+        "reconciliation",
+    )?;
+    outputs.push(WrittenFile {
+        path: "reconciliation.parquet".into(),
+        rows: recon.rows.len(),
+        bytes,
+    });
+
+    // The store files of reused documents move into the new output with it.
+    for (e, home) in entries {
+        if *home == Home::Previous {
+            let to = dirs.file(Home::New, &e.id);
+            if !to.exists() {
+                store::link_or_copy(&dirs.file(Home::Previous, &e.id), &to)?;
+            }
+        }
+    }
+    Ok((outputs, part_entries))
+}
+
+fn summarise(entries: &[(DocEntry, Home)], removed: usize) -> Summary {
+    let mut s = Summary {
+        documents: entries.len(),
+        removed,
+        ..Default::default()
+    };
+    for (e, home) in entries {
+        match e.record.status {
+            Status::Ok => s.ok += 1,
+            Status::Partial => s.partial += 1,
+            Status::Error => s.failed += 1,
+        }
+        match home {
+            Home::Previous => s.reused += 1,
+            Home::New => s.processed += 1,
+        }
+        s.lines += e.record.lines.max(0) as usize;
+        s.checks_ok += e.record.checks_ok;
+        s.checks_mismatch += e.record.checks_mismatch;
+        for (code, n) in &e.codes {
+            *s.diagnostics_by_code.entry(code.clone()).or_default() += n;
+        }
+    }
+    s
+}
+
+/// Runs the whole job and returns the summary; document problems are in the summary, only
+/// run-level problems are errors.
+pub fn ingest(opts: &IngestOptions, report: &dyn Fn(&Event)) -> Result<Summary, IngestError> {
+    let started = Instant::now();
+    let started_unix = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let sources = match &opts.sources {
+        Some(p) => Some(Sources::load(p)?),
+        None => None,
+    };
+    let inputs = collect_inputs(opts, sources.as_ref())?;
+    let jobs = default_jobs(opts);
+    // Creating the staging folder first also puts back an output a killed commit left aside.
+    let staging = Staging::new(&opts.out)?;
+    let previous = if opts.full {
+        None
+    } else {
+        State::load(&opts.out)
+    };
+    let run_config = opts.run_config();
+    let dirs = StoreDirs {
+        new: staging.dir.join(store::DOCS_DIR),
+        previous: opts.out.join(store::DOCS_DIR),
+    };
+    std::fs::create_dir_all(&dirs.new).map_err(|source| DatasetError::Io {
+        path: dirs.new.clone(),
+        source,
+    })?;
+    let shared = Arc::new(RunShared {
+        extract: opts.extract_options(),
+        stall: opts.stall.clone(),
+        run_config: run_config.clone(),
+        max_file: opts.max_file(),
+        dirs: dirs.clone(),
+        previous: previous
+            .iter()
+            .flat_map(|s| s.documents.iter())
+            .filter(|e| e.reusable)
+            .map(|e| (e.id.clone(), e.clone()))
+            .collect(),
+    });
+    report(&Event::RunStarted {
+        inputs: inputs.len(),
+        previous_documents: previous.as_ref().map_or(0, |s| s.documents.len()),
+        full: opts.full,
+        jobs,
+    });
+    let entries = run_documents(
+        &inputs,
+        sources.as_ref(),
+        shared,
+        jobs,
+        opts.doc_timeout.filter(|t| !t.is_zero()),
+        report,
+    )?;
+    let names: std::collections::HashSet<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
+    let removed = previous.as_ref().map_or(0, |s| {
+        s.documents
+            .iter()
+            .filter(|e| !names.contains(e.record.source_file.as_str()))
+            .count()
+    });
+    let mut summary = summarise(&entries, removed);
+    let recon = reconcile_stored(&entries, &dirs, &mut summary)?;
+
+    let pool = build_pool(jobs)?;
+    let (outputs, partitions) = assemble(
+        &entries,
+        &dirs,
+        previous.as_ref(),
+        &opts.out,
+        &staging.dir,
+        &pool,
+        &recon,
+    )?;
+    let state = State {
+        format: store::STATE_FORMAT,
+        build_id: BUILD_ID.to_string(),
+        run_config,
+        documents: entries.iter().map(|(e, _)| e.clone()).collect(),
+        partitions,
+    };
+    state.write(&staging.dir)?;
     summary.elapsed_ms = started.elapsed().as_millis();
+    let mut inputs_out: Vec<ManifestInput> = entries
+        .iter()
+        .map(|(e, home)| ManifestInput {
+            path: e.record.source_file.clone(),
+            sha256: e.record.source_sha256.clone(),
+            bytes: e.record.bytes,
+            status: e.record.status.as_str().into(),
+            lines: e.record.lines,
+            reused: *home == Home::Previous,
+        })
+        .collect();
+    inputs_out.sort_by(|a, b| a.path.cmp(&b.path));
     let manifest = RunManifest {
         tool: "yosan".into(),
         version: env!("CARGO_PKG_VERSION").into(),
+        build: BUILD_ID.into(),
+        mode: if previous.is_some() {
+            "incremental".into()
+        } else {
+            "full".into()
+        },
         started_unix,
-        inputs: records
-            .iter()
-            .map(|r| ManifestInput {
-                path: r.source_file.clone(),
-                sha256: r.source_sha256.clone(),
-                bytes: r.bytes,
-                status: r.status.as_str().into(),
-                lines: r.lines,
-            })
-            .collect(),
+        jobs,
+        doc_timeout_s: opts.doc_timeout.map(|t| t.as_secs_f64()),
+        inputs: inputs_out,
         outputs,
         summary,
     };
@@ -541,8 +1299,170 @@ pub fn ingest(
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
     {
-        std::thread::sleep(std::time::Duration::from_millis(ms));
+        std::thread::sleep(Duration::from_millis(ms));
     }
     staging.commit()?;
-    Ok(manifest.summary)
+    let mut summary = manifest.summary;
+    summary.elapsed_ms = started.elapsed().as_millis();
+    report(&Event::RunFinished {
+        out: &opts.out.display().to_string(),
+        summary: &summary,
+    });
+    Ok(summary)
+}
+
+/// What a run would do with one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlanAction {
+    /// Not in the previous output: would be processed.
+    New,
+    /// In the previous output but its bytes, declarations, the build or options changed, or its
+    /// previous outcome is one that is retried: would be processed again.
+    Changed,
+    /// Would be taken from the previous output as it is.
+    Unchanged,
+    /// In the previous output but no longer an input: its rows would be dropped.
+    Removed,
+}
+
+impl PlanAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanAction::New => "new",
+            PlanAction::Changed => "changed",
+            PlanAction::Unchanged => "unchanged",
+            PlanAction::Removed => "removed",
+        }
+    }
+}
+
+/// One line of `yosan ingest --dry-run`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PlanEntry {
+    pub file: String,
+    pub action: PlanAction,
+    pub reason: Option<String>,
+}
+
+/// What [`ingest`] would (re)process, without writing anything: every input as new, changed or
+/// unchanged, then the documents of the previous output that would be removed. Reads and hashes
+/// every input.
+pub fn plan(opts: &IngestOptions) -> Result<Vec<PlanEntry>, IngestError> {
+    let sources = match &opts.sources {
+        Some(p) => Some(Sources::load(p)?),
+        None => None,
+    };
+    let inputs = collect_inputs(opts, sources.as_ref())?;
+    let previous = State::load(&opts.out);
+    let run_config = opts.run_config();
+    let docs_dir = opts.out.join(store::DOCS_DIR);
+    let mut by_name: HashMap<&str, &DocEntry> = HashMap::new();
+    let mut by_id: HashMap<&str, &DocEntry> = HashMap::new();
+    for e in previous.iter().flat_map(|s| s.documents.iter()) {
+        by_name.insert(e.record.source_file.as_str(), e);
+        by_id.insert(e.id.as_str(), e);
+    }
+    let classify = |input: &InputFile| -> PlanEntry {
+        let declared = sources.as_ref().and_then(|s| s.for_file(&input.path));
+        let fp = declared_fingerprint(declared);
+        let before = by_name.get(input.name.as_str()).copied();
+        let (action, reason) = match read_input(input, opts.max_file(), false) {
+            Err(res) => (
+                if before.is_some() {
+                    PlanAction::Changed
+                } else {
+                    PlanAction::New
+                },
+                res.record.error,
+            ),
+            Ok(bytes) => {
+                let sha = sha256_hex(&bytes);
+                let id = store::document_id(&input.name, Some(&sha), &fp, &run_config);
+                let stored = docs_dir.join(format!("{id}.jsonl")).is_file();
+                match (by_id.get(id.as_str()), before) {
+                    _ if opts.full => (
+                        if before.is_some() {
+                            PlanAction::Changed
+                        } else {
+                            PlanAction::New
+                        },
+                        Some("--full".to_string()),
+                    ),
+                    (Some(e), _) if e.reusable && stored => (PlanAction::Unchanged, None),
+                    (_, None) => (PlanAction::New, None),
+                    (_, Some(b)) => {
+                        let why = if b.record.source_sha256 != sha {
+                            "content changed".to_string()
+                        } else if previous.as_ref().map(|s| s.run_config.as_str())
+                            != Some(run_config.as_str())
+                        {
+                            "yosan build or extraction options changed".to_string()
+                        } else if !b.reusable {
+                            format!(
+                                "retried: previous outcome was {}",
+                                b.record.error.as_deref().unwrap_or("an error")
+                            )
+                        } else if b.id == id {
+                            "its stored rows are missing".to_string()
+                        } else {
+                            "declarations in the sources manifest changed".to_string()
+                        };
+                        (PlanAction::Changed, Some(why))
+                    }
+                }
+            }
+        };
+        PlanEntry {
+            file: input.name.clone(),
+            action,
+            reason,
+        }
+    };
+    let pool = build_pool(default_jobs(opts))?;
+    let mut out: Vec<PlanEntry> = pool.install(|| inputs.par_iter().map(classify).collect());
+    let names: std::collections::HashSet<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
+    let mut removed: Vec<PlanEntry> = previous
+        .iter()
+        .flat_map(|s| s.documents.iter())
+        .filter(|e| !names.contains(e.record.source_file.as_str()))
+        .map(|e| PlanEntry {
+            file: e.record.source_file.clone(),
+            action: PlanAction::Removed,
+            reason: None,
+        })
+        .collect();
+    removed.sort_by(|a, b| a.file.cmp(&b.file));
+    removed.dedup_by(|a, b| a.file == b.file);
+    out.extend(removed);
+    Ok(out)
+}
+
+/// The reconciliation stage: reads the lines of every document back from the row store,
+/// compares the amounts seen more than once, and adds its totals and diagnostic codes to the
+/// summary. (It holds the lines of the whole run in memory while it compares them.)
+fn reconcile_stored(
+    entries: &[(DocEntry, Home)],
+    dirs: &StoreDirs,
+    summary: &mut Summary,
+) -> Result<crate::reconcile::Reconciliation, IngestError> {
+    let mut lines = Vec::new();
+    for (e, home) in entries {
+        for (_, span) in &e.parts {
+            store::for_each_line(&dirs.file(*home, &e.id), *span, |l| {
+                lines.push(l);
+                Ok(())
+            })?;
+        }
+    }
+    let recon = crate::reconcile::reconcile(&lines);
+    summary.reconciliation_matches = recon.matches();
+    summary.reconciliation_mismatches = recon.mismatches();
+    for d in &recon.diagnostics {
+        *summary
+            .diagnostics_by_code
+            .entry(d.code.clone())
+            .or_default() += 1;
+    }
+    Ok(recon)
 }

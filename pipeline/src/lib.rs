@@ -11,8 +11,10 @@ pub mod families;
 pub mod ingest;
 pub mod layout;
 pub mod model;
+pub mod reconcile;
 pub mod show;
 pub mod sources;
+pub mod store;
 pub mod table;
 
 pub use yosan_normalize as normalize;

@@ -170,7 +170,7 @@ fn fmt_yen(v: i64) -> String {
     let s = v.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -208,6 +208,7 @@ impl HierTable {
             .map(|_| vec![CellCheck::default(); ncols])
             .collect();
         let mut report = CheckReport::default();
+        #[allow(clippy::needless_range_loop)] // c indexes the columns of several rows at once
         let sum_check = |cells: &mut Vec<Vec<CellCheck>>,
                          report: &mut CheckReport,
                          parent: usize,

@@ -103,7 +103,7 @@ impl CodeSpace {
     }
 
     pub fn add(&mut self, lo: &[u8], hi: &[u8]) {
-        if lo.is_empty() || lo.len() != hi.len() || lo.len() > 4 || self.ranges.len() > 1024 {
+        if lo.is_empty() || lo.len() != hi.len() || lo.len() > 4 || self.ranges.len() >= 256 {
             return;
         }
         self.ranges.push(CodeRange {
@@ -229,11 +229,59 @@ struct BfRange {
     dst: RangeDst,
 }
 
+/// Indexes ranges sorted by (length, start) with a running maximum of their ends, so that the
+/// ranges holding a code are found without scanning them all.
+#[derive(Debug, Clone, Default)]
+struct RangeIndex {
+    /// (length, lo, hi, position in the owner's list), sorted by (length, lo).
+    keys: Vec<(u8, u32, u32, usize)>,
+    max_hi: Vec<u32>,
+}
+
+impl RangeIndex {
+    fn build(items: impl Iterator<Item = (u8, u32, u32)>) -> RangeIndex {
+        let mut keys: Vec<(u8, u32, u32, usize)> = items
+            .enumerate()
+            .map(|(i, (len, lo, hi))| (len, lo, hi, i))
+            .collect();
+        keys.sort_by_key(|k| (k.0, k.1, k.3));
+        let mut max_hi = Vec::with_capacity(keys.len());
+        let mut cur: Option<(u8, u32)> = None;
+        for k in &keys {
+            let m = match cur {
+                Some((len, m)) if len == k.0 => m.max(k.2),
+                _ => k.2,
+            };
+            cur = Some((k.0, m));
+            max_hi.push(m);
+        }
+        RangeIndex { keys, max_hi }
+    }
+
+    /// The position (in the owner's list) of the latest-defined range holding `code`.
+    fn find(&self, code: u32, len: u8) -> Option<usize> {
+        let mut j = self.keys.partition_point(|k| (k.0, k.1) <= (len, code));
+        let mut best: Option<usize> = None;
+        while j > 0 {
+            j -= 1;
+            let k = self.keys[j];
+            if k.0 != len || self.max_hi[j] < code {
+                break;
+            }
+            if code <= k.2 {
+                best = Some(best.map_or(k.3, |b: usize| b.max(k.3)));
+            }
+        }
+        best
+    }
+}
+
 /// A ToUnicode map.
 #[derive(Debug, Clone, Default)]
 pub struct UnicodeMap {
     chars: HashMap<u64, UText>,
     ranges: Vec<BfRange>,
+    index: RangeIndex,
 }
 
 impl UnicodeMap {
@@ -249,27 +297,23 @@ impl UnicodeMap {
         if let Some(t) = self.chars.get(&key(code, len)) {
             return Some(t.clone());
         }
-        for r in self.ranges.iter().rev() {
-            if r.len as usize == len && code >= r.lo && code <= r.hi {
-                let off = code - r.lo;
-                return match &r.dst {
-                    RangeDst::Base(units) => {
-                        let mut u = units.clone();
-                        if let Some(last) = u.last_mut() {
-                            let v = u32::from(*last) + off;
-                            if v > 0xffff {
-                                // Carry into a full scalar value (rare, malformed maps).
-                                return char::from_u32(v).map(UText::One);
-                            }
-                            *last = v as u16;
-                        }
-                        UText::from_units(&u)
+        let r = &self.ranges[self.index.find(code, len as u8)?];
+        let off = code - r.lo;
+        match &r.dst {
+            RangeDst::Base(units) => {
+                let mut u = units.clone();
+                if let Some(last) = u.last_mut() {
+                    let v = u32::from(*last).checked_add(off)?;
+                    if v > 0xffff {
+                        // Carry into a full scalar value (rare, malformed maps).
+                        return char::from_u32(v).map(UText::One);
                     }
-                    RangeDst::Array(items) => items.get(off as usize).cloned().flatten(),
-                };
+                    *last = v as u16;
+                }
+                UText::from_units(&u)
             }
+            RangeDst::Array(items) => items.get(off as usize).cloned().flatten(),
         }
-        None
     }
 
     /// The text of `code` (of `len` bytes); codes written with another byte length in the map
@@ -303,6 +347,7 @@ struct CidRange {
 pub struct CidMap {
     chars: HashMap<u64, u32>,
     ranges: Vec<CidRange>,
+    index: RangeIndex,
 }
 
 impl CidMap {
@@ -310,11 +355,8 @@ impl CidMap {
         if let Some(c) = self.chars.get(&key(code, len)) {
             return Some(*c);
         }
-        self.ranges
-            .iter()
-            .rev()
-            .find(|r| r.len as usize == len && code >= r.lo && code <= r.hi)
-            .map(|r| r.cid.saturating_add(code - r.lo))
+        let r = &self.ranges[self.index.find(code, len as u8)?];
+        Some(r.cid.saturating_add(code - r.lo))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -494,6 +536,8 @@ pub fn parse_cmap(data: &[u8]) -> ParsedCMap {
             _ => {}
         }
     }
+    out.unicode.index = RangeIndex::build(out.unicode.ranges.iter().map(|r| (r.len, r.lo, r.hi)));
+    out.cids.index = RangeIndex::build(out.cids.ranges.iter().map(|r| (r.len, r.lo, r.hi)));
     out
 }
 
@@ -643,6 +687,19 @@ mod tests {
         assert_eq!(cm.unicode.lookup(0x0021, 2), Some(UText::One('い')));
         assert_eq!(cm.unicode.lookup(0x0013, 2), None);
         assert_eq!(cm.unicode.entry_count(), 3);
+    }
+
+    #[test]
+    fn overlapping_ranges_later_wins() {
+        let cm = parse_cmap(
+            b"2 beginbfrange <0000> <00FF> <0041> <0010> <0012> <3042> endbfrange
+              1 begincidrange <0000> <FFFF> 0 endcidrange 1 begincidrange <0100> <0101> 500 endcidrange",
+        );
+        assert_eq!(cm.unicode.lookup(0x0011, 2), Some(UText::One('\u{3043}')));
+        assert_eq!(cm.unicode.lookup(0x0001, 2), Some(UText::One('B')));
+        assert_eq!(cm.unicode.lookup(0x0100, 2), None);
+        assert_eq!(cm.cids.lookup(0x0101, 2), Some(501));
+        assert_eq!(cm.cids.lookup(0x0201, 2), Some(0x0201));
     }
 
     #[test]

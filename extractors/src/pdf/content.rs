@@ -5,7 +5,7 @@
 //! to the top-left origin of the crop box, y down, with the page rotation applied.
 
 use super::cmap::UText;
-use super::font::{DecodedChar, Font, FontKind};
+use super::font::{DecodedChar, Font};
 use super::lexer::{Lexer, Operand};
 use super::objects::{get_dict, ref_id, resolve, stream_data, StreamError};
 use super::FontCache;
@@ -569,7 +569,12 @@ impl<'s, 'd> Interp<'s, 'd> {
             if path.subs.len() >= 2 && path.segments >= 10 && path.curves >= 2 {
                 if let Some(b) = path_bbox(&path) {
                     let (w, h) = (b.width(), b.height());
-                    if w >= 1.0 && h >= 1.0 && w <= 72.0 && h <= 72.0 {
+                    if w >= 1.0
+                        && h >= 1.0
+                        && w <= 72.0
+                        && h <= 72.0
+                        && self.out.outlines.len() < 10_000
+                    {
                         self.out.outlines.push(b);
                     }
                 }
@@ -692,7 +697,7 @@ impl<'s, 'd> Interp<'s, 'd> {
                 )
             } else {
                 let w = ch.width;
-                let adv = (w * fm[0] + 0.0 * fm[2]) * fs;
+                let adv = w * fm[0] * fs;
                 (
                     [
                         (0.0, font.descent),
@@ -738,9 +743,6 @@ impl<'s, 'd> Interp<'s, 'd> {
             } else {
                 self.tm = translate_pre((w_text + spacing) * th, 0.0, &self.tm);
             }
-        }
-        if font.kind == FontKind::Type3 && !font.font_matrix.iter().all(|v| v.is_finite()) {
-            self.tm = IDENTITY;
         }
         self.scratch = decoded;
     }

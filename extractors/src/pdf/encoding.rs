@@ -5,7 +5,7 @@
 use super::cmap::UText;
 
 mod tables;
-use tables::{GLYPH_LIST, MAC_ROMAN, STANDARD, WIN_ANSI};
+use tables::{GLYPH_LIST, MAC_ROMAN, STANDARD, STANDARD_WIDTHS, WIN_ANSI};
 
 /// A base encoding of a simple font.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,6 +106,39 @@ pub fn glyph_name_to_unicode(name: &[u8]) -> Option<UText> {
     None
 }
 
+/// Widths of codes 32–126 for a standard font (or a common alias such as Arial or Times New
+/// Roman), for simple fonts that carry no `/Widths`.
+pub fn standard_widths(base_font: &str) -> Option<Vec<f64>> {
+    let name = base_font.split('+').next_back().unwrap_or(base_font);
+    let lower = name.to_ascii_lowercase().replace([' ', '-', ','], "");
+    if lower.starts_with("courier") {
+        return Some(vec![600.0; 95]);
+    }
+    let bold = lower.contains("bold");
+    let italic = lower.contains("italic") || lower.contains("oblique");
+    let family = if lower.starts_with("helvetica") || lower.starts_with("arial") {
+        "Helvetica"
+    } else if lower.starts_with("times") {
+        "Times"
+    } else {
+        return None;
+    };
+    let full = match (family, bold, italic) {
+        ("Helvetica", false, false) => "Helvetica",
+        ("Helvetica", true, false) => "Helvetica-Bold",
+        ("Helvetica", false, true) => "Helvetica-Oblique",
+        ("Helvetica", true, true) => "Helvetica-BoldOblique",
+        (_, false, false) => "Times-Roman",
+        (_, true, false) => "Times-Bold",
+        (_, false, true) => "Times-Italic",
+        _ => "Times-BoldItalic",
+    };
+    STANDARD_WIDTHS
+        .iter()
+        .find(|(n, _)| *n == full)
+        .map(|(_, w)| w.iter().map(|&x| f64::from(x)).collect())
+}
+
 /// The glyph index a name like `g12`, `G12`, `glyph12`, `gid12`, `cid12` or `index12` refers to.
 pub fn glyph_name_index(name: &[u8]) -> Option<u16> {
     let digits = [
@@ -158,5 +191,12 @@ mod tests {
         assert_eq!(BaseEncoding::Standard.char_for(0x27), Some('\u{2019}'));
         assert_eq!(BaseEncoding::Standard.char_for(0xae), Some('\u{FB01}'));
         assert_eq!(BaseEncoding::Builtin.char_for(0x41), None);
+        let w = standard_widths("ABCDEF+Arial,Bold").unwrap_or_default();
+        assert_eq!((w[0], w[usize::from(b'W' - 32)]), (278.0, 944.0));
+        assert_eq!(
+            standard_widths("Courier-Oblique").map(|w| w[10]),
+            Some(600.0)
+        );
+        assert_eq!(standard_widths("MS-Mincho"), None);
     }
 }

@@ -336,7 +336,7 @@ fn parse_w2(doc: &Document, arr: &[Object]) -> HashMap<u32, VMetric> {
                 let v: Vec<f64> = list.iter().filter_map(|o| num(doc, o)).collect();
                 for (k, t) in v.chunks(3).enumerate() {
                     if let [a, b, c] = t {
-                        out.insert(first as u32 + k as u32, (*a, *b, *c));
+                        out.insert((first as u32).saturating_add(k as u32), (*a, *b, *c));
                     }
                 }
                 i += 2;
@@ -575,6 +575,11 @@ fn load_simple(doc: &Document, dict: &Dictionary, subtype: &[u8], font: &mut Fon
         .unwrap_or(0.0) as u32;
     if let Some(w) = get_array(doc, dict, b"Widths") {
         font.widths = w.iter().map(|o| num(doc, o).unwrap_or(0.0)).collect();
+    } else if !is_type3 {
+        if let Some(w) = super::encoding::standard_widths(&font.name) {
+            font.first_char = 32;
+            font.widths = w;
+        }
     }
     font.missing_width = desc
         .and_then(|d| get_num(doc, d, b"MissingWidth"))

@@ -236,6 +236,10 @@ pub fn rebuild(bytes: &[u8]) -> Option<Vec<u8>> {
         let Some((num, generation, start)) = header_before(bytes, p) else {
             continue;
         };
+        // The largest object number a PDF may use (ISO 32000-1, Annex C).
+        if num == 0 || num > 8_388_607 {
+            continue;
+        }
         let body_start = p + 3;
         // The object ends at `endobj`; a stream body is skipped through `endstream` first so
         // that binary data containing `endobj` does not cut it.
@@ -280,25 +284,20 @@ pub fn rebuild(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(bytes.len() + objects.len() * 20 + 256);
     out.extend_from_slice(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n");
     let max = *objects.keys().next_back()?;
-    let mut offsets = vec![None; max as usize + 1];
+    let mut offsets: Vec<(u32, usize, u16)> = Vec::with_capacity(objects.len());
     for (num, (generation, chunk)) in &objects {
-        offsets[*num as usize] = Some((out.len(), *generation));
+        offsets.push((*num, out.len(), *generation));
         out.extend_from_slice(chunk);
         if !chunk.ends_with(b"endobj") {
             out.extend_from_slice(b"\nendobj");
         }
         out.push(b'\n');
     }
+    // One subsection per object, so that sparse numbering costs nothing.
     let xref_at = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n", max + 1).as_bytes());
-    for (i, o) in offsets.iter().enumerate() {
-        match o {
-            Some((off, g)) => out.extend_from_slice(format!("{off:010} {g:05} n\r\n").as_bytes()),
-            None => {
-                let g = if i == 0 { 65535 } else { 0 };
-                out.extend_from_slice(format!("0000000000 {g:05} f\r\n").as_bytes());
-            }
-        }
+    out.extend_from_slice(b"xref\n0 1\n0000000000 65535 f\r\n");
+    for (num, off, g) in &offsets {
+        out.extend_from_slice(format!("{num} 1\n{off:010} {g:05} n\r\n").as_bytes());
     }
     let mut trailer = format!(
         "trailer\n<< /Size {} /Root {} {} R",

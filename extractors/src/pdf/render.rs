@@ -27,6 +27,9 @@ pub fn char_width(c: char) -> usize {
     }
 }
 
+/// The rightmost column a word may start at.
+const MAX_COLUMN: usize = 1000;
+
 /// Display width of a string.
 pub fn text_width(s: &str) -> usize {
     s.chars().map(char_width).sum()
@@ -73,7 +76,8 @@ fn render_page(page: &Page, out: &mut String) {
         prev = Some((cy, size));
         let mut col = 0usize;
         for (i, w) in line.words.iter().enumerate() {
-            let target = (w.bbox.x0.max(0.0) / cw).round() as usize;
+            // Capped so that a page many metres wide cannot make megabytes of spaces.
+            let target = ((w.bbox.x0.max(0.0) / cw).round() as usize).min(MAX_COLUMN);
             let target = if i == 0 { target } else { target.max(col + 1) };
             for _ in col..target {
                 out.push(' ');

@@ -4,7 +4,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use yosan::ingest::{ingest, IngestOptions, Summary};
+use std::time::Duration;
+use yosan::ingest::{ingest, plan, Event, IngestOptions, PlanAction, Summary};
 use yosan_extractors::ExtractOptions;
 
 /// Japanese public-sector budget documents (PDF, Excel, CSV, text) to a checked Parquet dataset.
@@ -44,6 +45,31 @@ enum Command {
         /// Print no progress and no summary table.
         #[arg(long, short)]
         quiet: bool,
+        /// Rebuild everything, ignoring what the previous output in --out already holds. By
+        /// default a run is incremental: files whose bytes, declarations and yosan build are
+        /// unchanged keep their rows without being read again beyond hashing.
+        #[arg(long)]
+        full: bool,
+        /// List what would be processed (new / changed / unchanged / removed) and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Longest time one document may take, in seconds; past it the document fails with
+        /// `limit.timeout` and the run goes on. 0 disables the limit.
+        #[arg(long, value_name = "SECONDS", default_value_t = 300.0)]
+        doc_timeout: f64,
+        /// Largest input file read, in MiB; larger files fail with `limit.file_size`.
+        #[arg(long, value_name = "MIB", default_value_t = 1024)]
+        max_file_mb: u64,
+        /// Largest size a decompressed PDF stream or a workbook's zip members may reach, in MiB.
+        #[arg(long, value_name = "MIB")]
+        max_decompressed_mb: Option<u64>,
+        /// Deepest nesting of objects (PDF forms, references) the extractors follow.
+        #[arg(long, value_name = "N")]
+        max_depth: Option<u32>,
+        /// `text`: progress bar and summary table; `json`: one JSON object per line on stderr
+        /// for schedulers (document started / finished with status, run summary).
+        #[arg(long, value_enum, default_value = "text")]
+        log_format: LogFormat,
     },
     /// Show what an extractor sees in one file: text, cells, words and rules.
     Extract {
@@ -75,6 +101,12 @@ enum Command {
         #[arg(long, default_value_t = 12)]
         rows: usize,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -115,11 +147,21 @@ fn print_summary(s: &Summary, out: &std::path::Path) {
         "  documents    {:>8}  (ok {}, partial {}, failed {})",
         s.documents, s.ok, s.partial, s.failed
     );
+    let _ = writeln!(
+        e,
+        "  processed    {:>8}  (reused unchanged {}, removed {})",
+        s.processed, s.reused, s.removed
+    );
     let _ = writeln!(e, "  budget lines {:>8}", s.lines);
     let _ = writeln!(
         e,
         "  checks       {:>8} ok, {} mismatch",
         s.checks_ok, s.checks_mismatch
+    );
+    let _ = writeln!(
+        e,
+        "  reconciliation: {} matches, {} mismatches",
+        s.reconciliation_matches, s.reconciliation_mismatches
     );
     if !s.diagnostics_by_code.is_empty() {
         let _ = writeln!(e, "  diagnostics by code:");
@@ -128,6 +170,69 @@ fn print_summary(s: &Summary, out: &std::path::Path) {
         }
     }
     let _ = writeln!(e, "  time         {:>8.2} s", s.elapsed_ms as f64 / 1000.0);
+}
+
+/// One structured log line on stderr: the event's fields plus a timestamp.
+fn log_json(value: serde_json::Value) {
+    let ts = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0);
+    let mut obj = serde_json::Map::new();
+    obj.insert("ts_ms".into(), ts.into());
+    match value {
+        serde_json::Value::Object(m) => obj.extend(m),
+        other => {
+            obj.insert("value".into(), other);
+        }
+    }
+    let mut e = std::io::stderr().lock();
+    let _ = writeln!(e, "{}", serde_json::Value::Object(obj));
+}
+
+/// `yosan ingest --dry-run`: what a run would do with each file, on stdout.
+fn dry_run_report(opts: &IngestOptions, json: bool) -> ExitCode {
+    let entries = match plan(opts) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("yosan: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let mut counts = std::collections::BTreeMap::new();
+    for e in &entries {
+        *counts.entry(e.action.as_str()).or_insert(0usize) += 1;
+        if json {
+            let _ = writeln!(out, "{}", serde_json::to_string(e).unwrap_or_default());
+        } else {
+            let reason = e
+                .reason
+                .as_deref()
+                .map(|r| format!("  ({r})"))
+                .unwrap_or_default();
+            let _ = writeln!(out, "{:<10} {}{reason}", e.action.as_str(), e.file);
+        }
+    }
+    let count = |a: PlanAction| counts.get(a.as_str()).copied().unwrap_or(0);
+    if json {
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::json!({"event": "dry_run", "new": count(PlanAction::New), "changed": count(PlanAction::Changed), "unchanged": count(PlanAction::Unchanged), "removed": count(PlanAction::Removed)})
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "\n{} new, {} changed, {} unchanged, {} removed: {} to process; nothing written (--dry-run)",
+            count(PlanAction::New),
+            count(PlanAction::Changed),
+            count(PlanAction::Unchanged),
+            count(PlanAction::Removed),
+            count(PlanAction::New) + count(PlanAction::Changed)
+        );
+    }
+    ExitCode::SUCCESS
 }
 
 fn main() -> ExitCode {
@@ -140,15 +245,57 @@ fn main() -> ExitCode {
             jobs,
             strict,
             quiet,
+            full,
+            dry_run,
+            doc_timeout,
+            max_file_mb,
+            max_decompressed_mb,
+            max_depth,
+            log_format,
         } => {
+            if !doc_timeout.is_finite() || doc_timeout < 0.0 {
+                eprintln!("yosan: --doc-timeout: give a number of seconds (0 for no limit)");
+                return ExitCode::from(2);
+            }
+            let json = log_format == LogFormat::Json;
             let opts = IngestOptions {
                 inputs: paths,
                 sources,
                 out: out.clone(),
                 jobs,
                 strict,
+                full,
+                doc_timeout: (doc_timeout > 0.0).then(|| Duration::from_secs_f64(doc_timeout)),
+                max_file_bytes: Some(max_file_mb.saturating_mul(1 << 20)),
+                max_decompressed_bytes: max_decompressed_mb.map(|m| m.saturating_mul(1 << 20)),
+                max_depth,
+                stall: std::env::var("YOSAN_TEST_STALL").ok().and_then(|v| {
+                    let (part, ms) = v.rsplit_once(':')?;
+                    Some((part.to_string(), Duration::from_millis(ms.parse().ok()?)))
+                }),
             };
-            let bar = if !quiet && std::io::stderr().is_terminal() {
+            if dry_run {
+                return dry_run_report(&opts, json);
+            }
+            if json {
+                // A panic is caught at the document boundary and becomes an error row; in JSON
+                // mode its message is logged as an event too, not as free text on stderr.
+                std::panic::set_hook(Box::new(|info| {
+                    let message = info
+                        .payload()
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    log_json(serde_json::json!({
+                        "event": "panic",
+                        "thread": std::thread::current().name().unwrap_or(""),
+                        "message": message,
+                        "location": info.location().map(|l| l.to_string()),
+                    }));
+                }));
+            }
+            let bar = if !quiet && !json && std::io::stderr().is_terminal() {
                 let b = indicatif::ProgressBar::new(0);
                 b.set_style(
                     indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}")
@@ -158,26 +305,38 @@ fn main() -> ExitCode {
             } else {
                 None
             };
-            let progress = |n: usize, total: usize, name: &str| {
-                if let Some(b) = &bar {
-                    b.set_length(total as u64);
-                    b.set_position(n as u64);
-                    b.set_message(name.to_string());
+            let done = std::cell::Cell::new(0u64);
+            let report = |event: &Event| {
+                if json {
+                    log_json(serde_json::to_value(event).unwrap_or_default());
+                    return;
+                }
+                if let (Some(b), Event::DocumentFinished { file, total, .. }) = (&bar, event) {
+                    done.set(done.get() + 1);
+                    b.set_length(*total as u64);
+                    b.set_position(done.get());
+                    b.set_message(file.to_string());
                 }
             };
-            let result = ingest(&opts, &progress);
+            let result = ingest(&opts, &report);
             if let Some(b) = &bar {
                 b.finish_and_clear();
             }
             match result {
                 Ok(summary) => {
-                    if !quiet {
+                    if !quiet && !json {
                         print_summary(&summary, &out);
                     }
                     ExitCode::from(summary.exit_code() as u8)
                 }
                 Err(e) => {
-                    eprintln!("yosan: {e}");
+                    if json {
+                        log_json(
+                            serde_json::json!({"event": "run_failed", "error": e.to_string()}),
+                        );
+                    } else {
+                        eprintln!("yosan: {e}");
+                    }
                     ExitCode::from(2)
                 }
             }

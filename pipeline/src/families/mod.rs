@@ -11,7 +11,9 @@ use yosan_extractors::{Diagnostic, Document};
 pub mod budget_book;
 pub mod common;
 pub mod foundation_summary;
+pub mod generic;
 pub mod open_data;
+pub mod settlement_card;
 pub mod yokohama_index;
 
 /// What a family produced from one document.
@@ -53,7 +55,10 @@ pub static FAMILIES: &[&dyn Family] = &[
     &budget_book::BudgetBook,
     &yokohama_index::YokohamaPlanIndex,
     &foundation_summary::FoundationSummary,
+    &settlement_card::SettlementCard,
     &open_data::OpenDataBudget,
+    // The fallback: must stay last, so that it never takes a document another family knows.
+    &generic::GenericTable,
 ];
 
 /// The family with this id.

@@ -127,6 +127,7 @@ fn cli_documents_table_has_the_documented_columns() {
         ("documents", "documents.parquet"),
         ("diagnostics", "diagnostics.parquet"),
         ("budget_lines", "budget_lines"),
+        ("reconciliation", "reconciliation.parquet"),
     ] {
         let df = read_table(&out.join(file));
         let contract = yosan_schemas::table(table).expect("table in contract");
@@ -150,5 +151,86 @@ fn cli_documents_table_has_the_documented_columns() {
             };
             assert_eq!(dtype, expected, "{table}.{}", c.name);
         }
+    }
+}
+
+#[test]
+fn cli_broken_pdfs_each_fail_alone_and_the_rest_of_the_batch_is_written() {
+    let dir = temp_dir("cli-broken-pdf");
+    let inputs = dir.join("in");
+    std::fs::create_dir_all(&inputs).unwrap();
+    let pdfs = root().join("extractors/tests/data/pdf");
+    for (from, to) in [
+        ("truncated_header_only.pdf", "truncated.pdf"),
+        ("encrypted_password.pdf", "needs_password.pdf"),
+        ("image_only.pdf", "scanned.pdf"),
+    ] {
+        std::fs::copy(pdfs.join(from), inputs.join(to)).unwrap();
+    }
+    std::fs::write(
+        inputs.join("picture.pdf"),
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0",
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("fixtures/inputs/yokohama/r4_plan_layout.txt"),
+        inputs.join("plan.txt"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("sources.json"),
+        r#"{"sources":[{"path":"in/plan.txt","jurisdiction":"横浜市","fiscal_year":2022}]}"#,
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let status = yosan()
+        .args(["ingest", "--quiet", "--out"])
+        .arg(&out)
+        .arg("--sources")
+        .arg(dir.join("sources.json"))
+        .arg(&inputs)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "some documents failed");
+    let docs = read_table(&out.join("documents.parquet"));
+    let col = |name: &str| -> Vec<String> {
+        docs.column(name)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap_or_default().to_string())
+            .collect()
+    };
+    let (files, statuses, errors) = (col("source_file"), col("status"), col("error"));
+    let row = |name: &str| files.iter().position(|f| f.ends_with(name)).unwrap();
+    for (name, says) in [
+        ("truncated.pdf", "cannot be read"),
+        ("needs_password.pdf", "password"),
+        ("scanned.pdf", "text layer"),
+        ("picture.pdf", "PNG"),
+    ] {
+        let i = row(name);
+        assert_eq!(statuses[i], "error", "{name}");
+        assert!(errors[i].contains(says), "{name}: {}", errors[i]);
+    }
+    assert_eq!(statuses[row("plan.txt")], "ok");
+    assert_eq!(read_table(&out.join("budget_lines")).height(), 78);
+    let diags = read_table(&out.join("diagnostics.parquet"));
+    let codes: Vec<String> = diags
+        .column("code")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap_or_default().to_string())
+        .collect();
+    for code in [
+        "pdf.unreadable",
+        "pdf.encrypted",
+        "pdf.no_text_layer",
+        "file.unsupported_format",
+    ] {
+        assert!(codes.iter().any(|c| c == code), "{code} in {codes:?}");
     }
 }

@@ -106,36 +106,45 @@ fn collect_parquet(dir: &Path, out: &mut Vec<PathBuf>) {
         out.push(dir.to_path_buf());
         return;
     }
-    for e in std::fs::read_dir(dir).expect("read dir").flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            collect_parquet(&p, out);
-        } else if p.extension().is_some_and(|x| x == "parquet") {
-            out.push(p);
-        }
-    }
+    out.extend(
+        files(dir, true)
+            .into_iter()
+            .map(|(_, p)| p)
+            .filter(|p| p.extension().is_some_and(|x| x == "parquet")),
+    );
 }
 
-/// Every file under `dir` with its bytes, by relative path.
-pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    fn walk(root: &Path, d: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+/// Every file under `dir` (hidden ones too when `hidden`), as (relative path, path), sorted.
+pub fn files(dir: &Path, hidden: bool) -> Vec<(String, PathBuf)> {
+    fn walk(root: &Path, d: &Path, hidden: bool, out: &mut Vec<(String, PathBuf)>) {
         let Ok(rd) = std::fs::read_dir(d) else { return };
         for e in rd.flatten() {
             let p = e.path();
+            if !hidden && e.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
             if p.is_dir() {
-                walk(root, &p, out);
+                walk(root, &p, hidden, out);
             } else {
                 let rel = p
                     .strip_prefix(root)
                     .unwrap_or(&p)
                     .to_string_lossy()
                     .into_owned();
-                out.push((rel, std::fs::read(&p).unwrap_or_default()));
+                out.push((rel, p));
             }
         }
     }
-    walk(dir, dir, &mut out);
+    let mut out = Vec::new();
+    walk(dir, dir, hidden, &mut out);
     out.sort();
     out
+}
+
+/// Every file under `dir` with its bytes, by relative path.
+pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    files(dir, true)
+        .into_iter()
+        .map(|(rel, p)| (rel, std::fs::read(&p).unwrap_or_default()))
+        .collect()
 }

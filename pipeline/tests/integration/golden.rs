@@ -101,36 +101,10 @@ fn golden_every_fixture_matches_its_expected_output() {
 }
 
 fn files_under(dir: &Path, suffix: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    fn walk(root: &Path, d: &Path, suffix: &str, out: &mut BTreeSet<String>) {
-        let Ok(rd) = std::fs::read_dir(d) else { return };
-        for e in rd.flatten() {
-            let p = e.path();
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            if name.starts_with('.') {
-                continue;
-            }
-            if p.is_dir() {
-                walk(root, &p, suffix, out);
-            } else {
-                let rel = p
-                    .strip_prefix(root)
-                    .unwrap_or(&p)
-                    .to_string_lossy()
-                    .into_owned();
-                if let Some(stem) = rel.strip_suffix(suffix) {
-                    out.insert(stem.to_string());
-                } else if suffix.is_empty() {
-                    out.insert(rel);
-                }
-            }
-        }
-    }
-    walk(dir, dir, suffix, &mut out);
-    out
+    crate::common::files(dir, false)
+        .into_iter()
+        .filter_map(|(rel, _)| rel.strip_suffix(suffix).map(str::to_string))
+        .collect()
 }
 
 #[test]

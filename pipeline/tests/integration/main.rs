@@ -6,6 +6,9 @@
 //!   and skip when that folder is absent.
 //! - `dataset_*`: the Parquet output: layout, types, determinism, atomic replacement.
 //! - `cli_*`: the binary's exit codes and messages.
+//! - `incremental_*`: reuse of unchanged documents; an incremental run equals a full rebuild.
+//! - `hostile_*`: broken and hostile inputs in a batch.
+//! - `ops_*`: parallel runs, timeouts, structured logs, the run summary.
 
 mod common;
 
@@ -14,5 +17,11 @@ mod corpus;
 mod corpus_book;
 mod dataset;
 mod docs;
+mod generic;
 mod golden;
+mod hostile;
+mod incremental;
+mod ops;
+mod reconciliation;
 mod seeds;
+mod settlement_card;

@@ -1,0 +1,138 @@
+//! Reconciliation across documents: the seeds' 令和3年度 plan against the 令和4年度 plan's
+//! 令和3年度 column, written to reconciliation.parquet and summarised in the manifest.
+
+use crate::common::{read_table, root, shared, temp_dir};
+use yosan::ingest::{ingest, IngestOptions};
+
+#[test]
+fn seeds_reconciliation_r3_plan_and_r4_plan_agree_on_2021_figures() {
+    let Some(seeds) = shared("seeds") else { return };
+    let pick = |prefix: &str| {
+        std::fs::read_dir(&seeds)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+            })
+            .expect("seed file")
+    };
+    let out = temp_dir("recon-seeds").join("out");
+    let summary = ingest(
+        &IngestOptions {
+            inputs: vec![pick("000_"), pick("001_")],
+            sources: Some(root().join("fixtures/seeds-manifest/sources.json")),
+            out: out.clone(),
+            ..Default::default()
+        },
+        &|_| {},
+    )
+    .expect("ingest");
+    let df = read_table(&out.join("reconciliation.parquet"));
+    let col = |name: &str| df.column(name).unwrap().as_materialized_series().clone();
+    let (path, measure, fy, a, b, sa, sb, status) = (
+        col("path"),
+        col("measure"),
+        col("fiscal_year"),
+        col("amount_yen_a"),
+        col("amount_yen_b"),
+        col("source_a"),
+        col("source_b"),
+        col("status"),
+    );
+    let mut rows = Vec::new();
+    for i in 0..df.height() {
+        let p = path.list().unwrap().get_as_series(i).unwrap();
+        let name = p.str().unwrap().get(p.len() - 1).unwrap().to_string();
+        rows.push((
+            name,
+            measure.str().unwrap().get(i).unwrap().to_string(),
+            fy.i32().unwrap().get(i).unwrap(),
+            a.i64().unwrap().get(i),
+            b.i64().unwrap().get(i),
+            sa.str().unwrap().get(i).unwrap().to_string(),
+            sb.str().unwrap().get(i).unwrap().to_string(),
+            status.str().unwrap().get(i).unwrap().to_string(),
+        ));
+    }
+    let get = |name: &str, m: &str| {
+        rows.iter()
+            .find(|r| {
+                r.0 == name
+                    && r.1 == m
+                    && r.2 == 2021
+                    && r.5.contains("000_")
+                    && r.6.contains("001_")
+            })
+            .unwrap_or_else(|| panic!("no 000/001 pair for {name} {m}: {rows:#?}"))
+    };
+    // The projects in both 目次 tables agree on their 令和3年度 figures ...
+    for (name, budget, general) in [
+        ("工業技術支援センター事業", 93_064_000, 39_800_000),
+        ("小規模事業者への支援強化事業", 22_000_000, 22_000_000),
+        ("減債基金積立金(市工連)", 2_745_000, 0),
+    ] {
+        let r = get(name, "budget");
+        assert_eq!(
+            (r.3, r.4, r.7.as_str()),
+            (Some(budget), Some(budget), "match"),
+            "{name}"
+        );
+        let r = get(name, "funding_general_and_bonds");
+        assert_eq!(
+            (r.3, r.4, r.7.as_str()),
+            (Some(general), Some(general), "match"),
+            "{name}"
+        );
+    }
+    // ... except one the 令和4年度 plan restates: listed with both amounts, never merged.
+    let r = get("ものづくり経営基盤強化事業", "budget");
+    assert_eq!(
+        (r.3, r.4, r.7.as_str()),
+        (Some(134_070_000), Some(91_056_000), "mismatch")
+    );
+    // The summary, the manifest and the diagnostics say the same.
+    let matches = rows.iter().filter(|r| r.7 == "match").count();
+    let mismatches = rows.len() - matches;
+    assert_eq!(
+        (
+            summary.reconciliation_matches,
+            summary.reconciliation_mismatches
+        ),
+        (matches, mismatches)
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["summary"]["reconciliation_matches"], matches);
+    assert_eq!(manifest["summary"]["reconciliation_mismatches"], mismatches);
+    assert!(manifest["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|o| o["path"] == "reconciliation.parquet" && o["rows"] == rows.len()));
+    let diags = read_table(&out.join("diagnostics.parquet"));
+    let codes = diags
+        .column("code")
+        .unwrap()
+        .as_materialized_series()
+        .clone();
+    let messages = diags
+        .column("message")
+        .unwrap()
+        .as_materialized_series()
+        .clone();
+    let recon: Vec<String> = (0..diags.height())
+        .filter(|&i| codes.str().unwrap().get(i) == Some("reconcile.mismatch"))
+        .map(|i| messages.str().unwrap().get(i).unwrap().to_string())
+        .collect();
+    assert_eq!(recon.len(), mismatches);
+    assert!(recon
+        .iter()
+        .any(|m| m.contains("ものづくり経営基盤強化事業")
+            && m.contains("000_")
+            && m.contains("001_")));
+    // Every line is still there: reconciliation adds a table, it never drops lines.
+    let lines = read_table(&out.join("budget_lines"));
+    assert_eq!(lines.height(), summary.lines);
+}
