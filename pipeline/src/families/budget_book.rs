@@ -305,6 +305,14 @@ static KEYWORDS: &[(&str, Kw)] = &[
     ("の", Kw::Ignore),
 ];
 
+/// [`KEYWORDS`] as characters, prepared once.
+static KEYWORD_CHARS: LazyLock<Vec<(Vec<char>, Kw, &'static str)>> = LazyLock::new(|| {
+    KEYWORDS
+        .iter()
+        .map(|(w, kw)| (w.chars().collect(), *kw, *w))
+        .collect()
+});
+
 /// Characters dropped before matching header words.
 fn is_header_noise(c: char) -> bool {
     c.is_whitespace()
@@ -347,8 +355,7 @@ fn header_tokens(row: &Row, columns: &[layout::Column]) -> Option<Vec<(Kw, usize
     let mut out = Vec::new();
     let mut i = 0;
     'outer: while i < chars.len() {
-        for (word, kw) in KEYWORDS {
-            let wc: Vec<char> = word.chars().collect();
+        for (wc, kw, word) in KEYWORD_CHARS.iter() {
             if i + wc.len() <= chars.len()
                 && chars[i..i + wc.len()]
                     .iter()
@@ -369,6 +376,8 @@ fn header_tokens(row: &Row, columns: &[layout::Column]) -> Option<Vec<(Kw, usize
 /// Roles, printed labels and units of a table's columns.
 #[derive(Debug, Clone, Default)]
 struct Header {
+    /// For each column, whether it is on the 目 side (see [`Header::sides`]).
+    side: Vec<bool>,
     roles: Vec<Option<Role>>,
     labels: Vec<String>,
     units: Vec<Option<Unit>>,
@@ -386,6 +395,7 @@ impl Header {
                 .unwrap_or(0),
         );
         let mut h = Header {
+            side: Vec::new(),
             roles: vec![None; n],
             labels: vec![String::new(); n],
             units: vec![None; n],
@@ -452,6 +462,7 @@ impl Header {
                 }
             }
         }
+        h.side = h.sides();
         any.then_some(h)
     }
 
@@ -673,7 +684,7 @@ struct Side<'r> {
 impl<'r> Side<'r> {
     /// The text of the cells on this side (all cells for a table without sides).
     fn text(&self) -> String {
-        let sides = self.header.sides();
+        let sides = &self.header.side;
         let mut out = String::new();
         for c in &self.row.cells {
             if sides.get(c.col).copied().unwrap_or(true) != self.left || c.text.trim().is_empty() {
@@ -701,7 +712,7 @@ impl<'r> Side<'r> {
 
     /// The page this side's cells are on (a row joined from a spread has cells on two pages).
     fn page(&self) -> Option<u32> {
-        let sides = self.header.sides();
+        let sides = &self.header.side;
         self.row
             .cells
             .iter()
@@ -714,7 +725,7 @@ impl<'r> Side<'r> {
 
     /// The box of this side's cells.
     fn bbox(&self) -> Option<BBox> {
-        let sides = self.header.sides();
+        let sides = &self.header.side;
         self.row
             .cells
             .iter()
