@@ -120,8 +120,8 @@ fn golden_every_input_has_a_golden_and_every_golden_an_input() {
     );
 }
 
-/// The made-up budget book in four forms (`fixtures/inputs/budget_book/`: a PDF of two-page
-/// spreads with rules, a LibreOffice PDF of A3 pages without rules, the workbook it was printed
+/// The made-up budget book in five forms (`fixtures/inputs/budget_book/`: a PDF of two-page
+/// spreads with rules, LibreOffice PDFs of A3 pages without and with rules, the workbook they were printed
 /// from, and its 歳出 sheet as CSV) reads the same: the same 款, 項, 目, 計, 節, 小区分 and 説明
 /// lines with the same amounts, every check passing.
 #[test]
