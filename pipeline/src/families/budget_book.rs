@@ -672,6 +672,8 @@ struct Book<'a> {
     expl_stack: Vec<(u32, usize)>,
     last_expl: Option<usize>,
     unit: Option<Unit>,
+    /// Sections of the book this family does not read: heading, first and last page.
+    skipped: Vec<(String, Option<u32>, Option<u32>)>,
 }
 
 /// The parts of one row on one side, read with the table's roles.
@@ -762,6 +764,7 @@ impl<'a> Book<'a> {
             expl_stack: Vec::new(),
             last_expl: None,
             unit: ctx.unit,
+            skipped: Vec::new(),
         }
     }
 
@@ -811,6 +814,11 @@ impl<'a> Book<'a> {
                 left: true,
             };
             self.left_row(&left, table);
+            if self.section == Section::Other {
+                if let Some(last) = self.skipped.last_mut() {
+                    last.2 = row.page.or(last.2);
+                }
+            }
             if has_right && self.section == Section::Detail {
                 let right = Side {
                     row,
@@ -837,15 +845,21 @@ impl<'a> Book<'a> {
             self.section = Section::FirstTable;
             return;
         }
-        if c.starts_with('第') && c.chars().nth(2) == Some('表') {
+        if (c.starts_with('第') && c.chars().nth(2) == Some('表'))
+            || c.contains("給与費明細書")
+            || c.contains("補正予算整理表")
+            || c.starts_with("債務負担行為")
+        {
+            if self.section != Section::Other {
+                let heading: String = c.chars().take(40).collect();
+                self.skipped.push((heading, side.row.page, side.row.page));
+            }
             self.section = Section::Other;
             return;
         }
-        if c.contains("給与費明細書")
-            || c.contains("補正予算整理表")
-            || c.contains("債務負担行為") && c.len() < 120
-        {
-            self.section = Section::Other;
+        if self.section == Section::Other && c.contains("事項別明細書") {
+            // The title of the itemised part ends a section that is not read.
+            self.section = Section::Preamble;
             return;
         }
         if c.chars().count() <= 8 && c.contains("総括") {
@@ -1552,6 +1566,21 @@ impl<'a> Book<'a> {
     }
 
     fn finish_pending(&mut self) {
+        for (heading, first, last) in std::mem::take(&mut self.skipped) {
+            let pages = match (first, last) {
+                (Some(a), Some(b)) if b > a => format!("pages {a}-{b}"),
+                (Some(a), _) => format!("page {a}"),
+                _ => "a part".to_string(),
+            };
+            let mut d = Diagnostic::info(
+                "budget_book.section_not_read",
+                format!("{pages} ({heading}…): a section other than the 事項別明細書, 第1表, 総括 and 第1条; not read"),
+            );
+            if let Some(p) = first {
+                d = d.on_page(p);
+            }
+            self.diagnostics.push(d);
+        }
         for (w, what) in [
             (self.left_wrap.pending.take(), "目 side"),
             (self.setsu_wrap.pending.take(), "節 side"),
@@ -2368,5 +2397,64 @@ mod tests {
             .collect();
         assert_eq!(national.len(), 1);
         assert_eq!(national[0].path.last().map(String::as_str), Some("文書費"));
+    }
+
+    #[test]
+    fn each_account_of_a_book_keeps_its_own_lines() {
+        let doc = sheet(&[
+            &["一般会計歳入歳出予算事項別明細書"],
+            &["３　歳出"],
+            HEAD,
+            UNITS,
+            &["１款 議会費", "", "", "", "", "", "", "10千円"],
+            &["１項 議会費", "", "", "", "", "", "", "10千円"],
+            &[
+                "1 議会費",
+                "10",
+                "10",
+                "0",
+                "",
+                "",
+                "",
+                "10",
+                "1 報酬",
+                "10",
+            ],
+            &["計", "10", "10", "0", "0", "0", "0", "10"],
+            &["国民健康保険事業特別会計歳入歳出予算事項別明細書"],
+            &["３　歳出"],
+            HEAD,
+            UNITS,
+            &["１款 総務費", "", "", "", "", "", "", "20千円"],
+            &["１項 総務管理費", "", "", "", "", "", "", "20千円"],
+            &[
+                "1 一般管理費",
+                "20",
+                "15",
+                "5",
+                "",
+                "",
+                "",
+                "20",
+                "2 給料",
+                "20",
+            ],
+            &["計", "20", "15", "5", "0", "0", "0", "20"],
+        ]);
+        let out = BudgetBook.parse(&doc, &DocContext::for_tests());
+        assert_eq!(out.checks_mismatch, 0, "{:#?}", out.diagnostics);
+        for l in &out.lines {
+            let expected = if l.path[0] == "議会費" {
+                "一般会計"
+            } else {
+                "国民健康保険事業特別会計"
+            };
+            assert_eq!(l.account.as_deref(), Some(expected), "{l:?}");
+            assert_eq!(l.direction, Direction::Expenditure);
+        }
+        assert!(out
+            .lines
+            .iter()
+            .any(|l| l.path[0] == "総務費" && l.level == "節"));
     }
 }
