@@ -32,6 +32,10 @@ struct MokuFigures {
 struct Reference {
     moku: BTreeMap<MokuKey, MokuFigures>,
     setsu: BTreeMap<(MokuKey, String), i64>,
+    /// 小区分 per (目, 節 number): (name, amount) in printed order.
+    sub: BTreeMap<(MokuKey, String), Vec<(String, i64)>>,
+    /// The 説明 amounts of each 目 (lines with an amount only).
+    explain: BTreeMap<MokuKey, Vec<i64>>,
     /// The reference's 財源 sum per 目 (for the note on its fill-down).
     funds_ok: usize,
 }
@@ -55,6 +59,8 @@ fn reference(grid: &Grid) -> Reference {
         .map(|n| col(n))
         .collect();
     let (sno, samt) = (col("節番号"), col("節金額"));
+    let (sub, subamt) = (col("小区分"), col("小区分金額"));
+    let explamt = col("説明金額");
     let num = |row: &[yosan_extractors::Cell], c: usize| -> Option<i64> {
         let t = row.get(c)?.text.replace(',', "");
         let t = t.trim();
@@ -66,6 +72,8 @@ fn reference(grid: &Grid) -> Reference {
     let mut out = Reference {
         moku: BTreeMap::new(),
         setsu: BTreeMap::new(),
+        sub: BTreeMap::new(),
+        explain: BTreeMap::new(),
         funds_ok: 0,
     };
     for row in &grid.rows[1..] {
@@ -86,6 +94,15 @@ fn reference(grid: &Grid) -> Reference {
             out.moku.insert(key.clone(), f);
         }
         let s = squash(&text(sno));
+        if let Some(a) = num(row, subamt) {
+            out.sub
+                .entry((key.clone(), s.clone()))
+                .or_default()
+                .push((squash(&text(sub)), a));
+        }
+        if let Some(a) = num(row, explamt) {
+            out.explain.entry(key.clone()).or_default().push(a);
+        }
         if let (false, Some(a)) = (s.is_empty(), num(row, samt)) {
             out.setsu.insert((key, s), a);
         }
@@ -135,6 +152,8 @@ fn corpus_fuji_budget_book_matches_the_reference_and_its_own_arithmetic() {
     // 歳出 目 figures.
     let mut ours: BTreeMap<MokuKey, MokuFigures> = BTreeMap::new();
     let mut our_setsu: BTreeMap<(MokuKey, String), i64> = BTreeMap::new();
+    let mut our_sub: BTreeMap<(MokuKey, String), Vec<(String, i64)>> = BTreeMap::new();
+    let mut our_explain: BTreeMap<MokuKey, Vec<i64>> = BTreeMap::new();
     for l in lines
         .iter()
         .filter(|l| l.direction == Direction::Expenditure && !l.is_total)
@@ -155,6 +174,18 @@ fn corpus_fuji_budget_book_matches_the_reference_and_its_own_arithmetic() {
                     (key, l.code.clone().unwrap_or_default()),
                     l.amount_yen.unwrap_or(0) / 1000,
                 );
+            }
+            ("小区分", "budget", 2024) => {
+                let setsu = l.path_codes.get(3).cloned().unwrap_or_default();
+                our_sub.entry((key, setsu)).or_default().push((
+                    squash(l.path.last().map(String::as_str).unwrap_or("")),
+                    l.amount_yen.unwrap_or(0) / 1000,
+                ));
+            }
+            ("事業" | "細事業" | "説明", "budget", 2024) => {
+                if let Some(y) = l.amount_yen {
+                    our_explain.entry(key).or_default().push(y / 1000);
+                }
             }
             _ => {}
         }
@@ -222,6 +253,65 @@ fn corpus_fuji_budget_book_matches_the_reference_and_its_own_arithmetic() {
     );
     assert!(extra.is_empty(), "節 only in ours: {extra:#?}");
 
+    // 小区分: the same names and amounts under the same 節, except the lost glyph of 補塡 that
+    // the reference drops and we keep as U+FFFD (see fixtures/README.md).
+    let mut sub_lost_glyph = 0;
+    let mut sub_differ = Vec::new();
+    for k in reference.sub.keys().chain(our_sub.keys()) {
+        let mut theirs = reference.sub.get(k).cloned().unwrap_or_default();
+        let mut mine: Vec<(String, i64)> = our_sub
+            .get(k)
+            .into_iter()
+            .flatten()
+            .map(|(n, a)| {
+                if n.contains('\u{FFFD}') {
+                    sub_lost_glyph += 1;
+                }
+                (n.replace('\u{FFFD}', ""), *a)
+            })
+            .collect();
+        theirs.sort();
+        mine.sort();
+        if theirs != mine {
+            sub_differ.push(format!("{k:?}: ours {mine:?}, reference {theirs:?}"));
+        }
+    }
+    sub_lost_glyph /= 2; // every key was visited twice (reference keys, then ours)
+    let sub_total: usize = reference.sub.values().map(Vec::len).sum();
+    eprintln!(
+        "歳出 小区分: {sub_total} in the reference, {} ours, {} groups differ, {sub_lost_glyph} names keep a lost glyph",
+        our_sub.values().map(Vec::len).sum::<usize>(),
+        sub_differ.len()
+    );
+    assert!(sub_differ.is_empty(), "小区分 differ: {sub_differ:#?}");
+
+    // 説明: every amount the reference has under a 目 is ours too. The reference stops a 目's
+    // 説明 at its last 節 row and leaves some amounts inside the text, so ours has more.
+    let mut expl_missing = Vec::new();
+    let mut expl_extra = 0usize;
+    for (k, theirs) in &reference.explain {
+        let mut mine = our_explain.get(k).cloned().unwrap_or_default();
+        for a in theirs {
+            match mine.iter().position(|m| m == a) {
+                Some(i) => {
+                    mine.swap_remove(i);
+                }
+                None => expl_missing.push(format!("{k:?}: {a}")),
+            }
+        }
+        expl_extra += mine.len();
+    }
+    eprintln!(
+        "歳出 説明 amounts: {} in the reference, {} ours, {} of the reference's missing from ours, {expl_extra} more in ours under its 目",
+        reference.explain.values().map(Vec::len).sum::<usize>(),
+        our_explain.values().map(Vec::len).sum::<usize>(),
+        expl_missing.len()
+    );
+    assert!(
+        expl_missing.is_empty(),
+        "説明 amounts missing: {expl_missing:#?}"
+    );
+
     // Σ財源内訳 = 本年度 for at least 99% of 目 (the reference: {funds_ok} of 182).
     let mut funds: BTreeMap<MokuKey, (i64, Option<i64>)> = BTreeMap::new();
     for l in lines
@@ -279,10 +369,42 @@ fn corpus_fuji_budget_book_matches_the_reference_and_its_own_arithmetic() {
             .map(|l| (l.measure.as_str(), l.fiscal_year))
             .collect();
         assert!(
-            measures.contains(&("budget", 2024)) && measures.contains(&("budget", 2023)),
+            measures.contains(&("budget", 2024))
+                && measures.contains(&("budget", 2023))
+                && measures.iter().any(|(m, _)| *m == "change")
+                && !measures.iter().any(|(m, _)| m.starts_with("funding_")),
             "{p:?}: {measures:?}"
         );
     }
+    // 比較 = 本年度 − 前年度 on every 目 of 歳入, from the lines themselves.
+    let revenue_change_ok = revenue_moku
+        .iter()
+        .filter(|p| {
+            let get = |m: &str, y: Option<i64>| {
+                lines
+                    .iter()
+                    .find(|l| {
+                        l.direction == Direction::Revenue
+                            && l.level == "目"
+                            && &&l.path == p
+                            && l.measure == m
+                            && y.is_none_or(|y| l.fiscal_year == y)
+                    })
+                    .and_then(|l| l.amount_yen)
+            };
+            let (c, pr, ch) = (
+                get("budget", Some(2024)),
+                get("budget", Some(2023)),
+                get("change", None),
+            );
+            matches!((c, pr, ch), (Some(c), Some(pr), Some(ch)) if c - pr == ch)
+        })
+        .count();
+    eprintln!(
+        "歳入: {} 目, 比較 = 本年度 − 前年度 on {revenue_change_ok}",
+        revenue_moku.len()
+    );
+    assert_eq!(revenue_change_ok, revenue_moku.len());
 
     // The checks: at least 99% pass, and every failure is a diagnostic.
     let total = rec.checks_ok + rec.checks_mismatch;
@@ -305,6 +427,21 @@ fn corpus_fuji_budget_book_matches_the_reference_and_its_own_arithmetic() {
     }
     assert!(total > 1000, "{total} checks");
     assert!(rec.checks_ok as f64 >= 0.99 * total as f64);
+    let pct = |a: usize, b: usize| 100.0 * a as f64 / b as f64;
+    eprintln!(
+        "Done-when figures: 歳出 目 matching the reference {:.2}% ({matched}/{}); 節 amounts differing {}/{}; \
+         Σ財源内訳 = 本年度 {:.2}% ({funds_ok}/{}); 歳出 = 歳入 = 第1条 = 101,800,000 千円; \
+         checks passing {:.2}% ({}/{total}), failures listed as diagnostics {mismatch_diags}/{}",
+        pct(matched, reference.moku.len()),
+        reference.moku.len(),
+        setsu_differ.len(),
+        reference.setsu.len(),
+        pct(funds_ok, funds.len()),
+        funds.len(),
+        pct(rec.checks_ok as usize, total as usize),
+        rec.checks_ok,
+        rec.checks_mismatch,
+    );
     // The lost glyph of 補塡 is restored in the 節 name and reported.
     let repaired: Vec<&BudgetLine> = lines
         .iter()
