@@ -376,10 +376,15 @@ fn main() -> ExitCode {
                             .iter()
                             .find(|p| wanted.is_none_or(|w| p.number == w))
                         else {
-                            eprintln!(
-                                "yosan: --svg: {} has no pages to draw (PDF only)",
-                                file.display()
-                            );
+                            match wanted {
+                                Some(w) if !doc.pages.is_empty() || doc.grids.is_empty() => {
+                                    eprintln!("yosan: --svg: {} has no page {w}", file.display())
+                                }
+                                _ => eprintln!(
+                                    "yosan: --svg: {} has no pages to draw (PDF only)",
+                                    file.display()
+                                ),
+                            }
                             return ExitCode::from(2);
                         };
                         let tables = yosan::layout::page_tables(page);

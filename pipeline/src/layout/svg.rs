@@ -62,17 +62,20 @@ pub fn page_svg(page: &Page, tables: &[Table]) -> String {
             );
         }
         let (top, bottom) = t.bbox().map_or((0.0, h), |b| (b.y0, b.y1));
-        for c in t
+        // Each boundary once: a column's right edge is usually the next one's left edge.
+        let mut xs: Vec<f32> = t
             .columns
             .iter()
             .filter(|c| c.page.is_none_or(|p| p == page.number))
-        {
-            for x in [c.x0, c.x1] {
-                let _ = writeln!(
-                    s,
-                    r##"<line x1="{x:.1}" y1="{top:.1}" x2="{x:.1}" y2="{bottom:.1}" stroke="#2a9d2a" stroke-width="0.6" stroke-dasharray="3,2"/>"##
-                );
-            }
+            .flat_map(|c| [c.x0, c.x1])
+            .collect();
+        xs.sort_by(f32::total_cmp);
+        xs.dedup_by(|a, b| (*a - *b).abs() < 0.5);
+        for x in xs {
+            let _ = writeln!(
+                s,
+                r##"<line x1="{x:.1}" y1="{top:.1}" x2="{x:.1}" y2="{bottom:.1}" stroke="#2a9d2a" stroke-width="0.6" stroke-dasharray="3,2"/>"##
+            );
         }
         for row in t
             .rows
