@@ -153,6 +153,13 @@ fn golden_budget_book_forms_read_alike() {
             "{}",
             r.record.source_file
         );
+        // The account comes from the title (a PDF page, the cover sheet, the first CSV row).
+        assert_eq!(
+            r.record.account.as_deref(),
+            Some("一般会計"),
+            "{}",
+            r.record.source_file
+        );
         assert_eq!(
             r.record.checks_mismatch, 0,
             "{}: {:#?}",
