@@ -2,9 +2,12 @@
 //! detected from its content, each with its provenance.
 
 use crate::model::{BudgetLine, Check, Direction, Phase, Provenance};
+use regex::Regex;
+use std::sync::LazyLock;
 use yosan_extractors::Document;
 use yosan_normalize::amount::Unit;
 use yosan_normalize::era::find_fiscal_years;
+use yosan_normalize::width::fold_width;
 
 /// A jurisdiction as it appears on budget lines.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -85,6 +88,15 @@ impl DocContext {
                 self.jurisdiction_source = Provenance::Detected;
             }
         }
+        if self.account.is_none() {
+            // A title naming one account: `令和６年度富士市一般会計予算`, `一般会計予算書`.
+            self.account = doc
+                .pages
+                .iter()
+                .take(3)
+                .flat_map(|p| p.lines.iter())
+                .find_map(|l| account_in_title(&l.text));
+        }
         if self.fiscal_year.is_none() {
             // The first fiscal year written with its era or in full, in the opening text.
             if let Some((_, y)) = find_fiscal_years(&head, None).into_iter().next() {
@@ -93,6 +105,29 @@ impl DocContext {
             }
         }
     }
+}
+
+static ACCOUNT_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:(?:令和|平成|昭和)(?:\d+|元)年度)?(?:\S{1,12}?[都道府県市町村区])?(一般会計|[^、。\s]{2,24}?特別会計|[^、。\s]{2,24}?事業会計)(?:予算書?|予算説明書|補正予算書?|歳入歳出予算事項別明細書|歳入歳出予算)?(?:\(附予算説明書\))?$",
+    )
+    .expect("regex")
+});
+
+/// The account a title or section heading names, when it names exactly one:
+/// `令和６年度富士市一般会計予算` → `一般会計`, `国民健康保険事業特別会計予算書` →
+/// `国民健康保険事業特別会計`. Sentences and titles of books that hold several accounts
+/// (`一般会計・特別会計予算書`) name none.
+pub fn account_in_title(text: &str) -> Option<String> {
+    let c: String = fold_width(text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if c.chars().count() > 48 || (c.contains("一般会計") && c.contains("特別会計")) {
+        return None;
+    }
+    let cap = ACCOUNT_TITLE.captures(&c)?;
+    Some(cap[1].to_string())
 }
 
 /// The first `limit` characters of a document's text: page lines, then grid cells.
@@ -126,4 +161,70 @@ pub fn head_text(doc: &Document, limit: usize) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_in_titles() {
+        assert_eq!(
+            account_in_title("令和６年度富士市一般会計予算").as_deref(),
+            Some("一般会計")
+        );
+        assert_eq!(
+            account_in_title("一般会計予算書").as_deref(),
+            Some("一般会計")
+        );
+        assert_eq!(account_in_title("（附予算説明書）"), None);
+        assert_eq!(
+            account_in_title("国民健康保険事業特別会計予算書").as_deref(),
+            Some("国民健康保険事業特別会計")
+        );
+        assert_eq!(account_in_title("一般会計・特別会計予算書"), None);
+        assert_eq!(
+            account_in_title("令和６年度富士市の一般会計の予算は、次に定めるところによる。"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_budget_book_names_its_body_year_and_account_on_its_first_pages() {
+        use yosan_extractors::{BBox, Page, TextLine};
+        let line = |t: &str| TextLine {
+            text: t.into(),
+            bbox: BBox::default(),
+            words: vec![],
+        };
+        let doc = Document {
+            pages: vec![
+                Page {
+                    number: 1,
+                    lines: vec![
+                        line("令和６年度"),
+                        line("一般会計予算書"),
+                        line("（附予算説明書）"),
+                        line("富 士 市"),
+                    ],
+                    ..Default::default()
+                },
+                Page {
+                    number: 2,
+                    lines: vec![line("令和６年度富士市一般会計予算")],
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        };
+        let mut ctx = DocContext::default();
+        ctx.detect_from(&doc);
+        assert_eq!(
+            ctx.jurisdiction.as_ref().and_then(|j| j.code.as_deref()),
+            Some("222101")
+        );
+        assert_eq!(ctx.jurisdiction_source, Provenance::Detected);
+        assert_eq!(ctx.fiscal_year, Some(2024));
+        assert_eq!(ctx.account.as_deref(), Some("一般会計"));
+    }
 }

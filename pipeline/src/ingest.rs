@@ -568,6 +568,16 @@ fn process_bytes(
         res.record.jurisdiction_code = None;
         res.record.jurisdiction_name = None;
     }
+    // An account found by the family (a workbook's cover sheet names it) is the document's when
+    // every line has it.
+    if res.record.account.is_none() {
+        let mut accounts = out.lines.iter().map(|l| &l.account);
+        if let Some(Some(first)) = accounts.next() {
+            if accounts.all(|a| a.as_ref() == Some(first)) {
+                res.record.account = Some(first.clone());
+            }
+        }
+    }
     if out
         .lines
         .iter()

@@ -9,6 +9,7 @@ pub mod context;
 pub mod dataset;
 pub mod families;
 pub mod ingest;
+pub mod layout;
 pub mod model;
 pub mod reconcile;
 pub mod show;

@@ -80,6 +80,10 @@ enum Command {
         /// Only these pages, e.g. `3` or `3-5`.
         #[arg(long)]
         pages: Option<String>,
+        /// Draw the first selected page of a PDF as SVG to this file: words, ruling lines and the
+        /// table cells the layout stage finds (use with --pages N).
+        #[arg(long, value_name = "OUT.svg")]
+        svg: Option<PathBuf>,
     },
     /// Print the output contract: tables, columns and the measure vocabulary.
     Schema {
@@ -337,7 +341,12 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Extract { file, json, pages } => {
+        Command::Extract {
+            file,
+            json,
+            pages,
+            svg,
+        } => {
             let pages = match pages.as_deref().map(parse_pages).transpose() {
                 Ok(p) => p,
                 Err(e) => {
@@ -360,6 +369,80 @@ fn main() -> ExitCode {
             let name = file.to_string_lossy();
             match yosan_extractors::extract(&bytes, &name, &opts) {
                 Ok(doc) => {
+                    if let Some(path) = svg {
+                        let wanted = pages.map(|p| p.0);
+                        let Some(page) = doc
+                            .pages
+                            .iter()
+                            .find(|p| wanted.is_none_or(|w| p.number == w))
+                        else {
+                            match wanted {
+                                Some(w) if !doc.pages.is_empty() || doc.grids.is_empty() => {
+                                    eprintln!("yosan: --svg: {} has no page {w}", file.display())
+                                }
+                                _ => eprintln!(
+                                    "yosan: --svg: {} has no pages to draw (PDF only)",
+                                    file.display()
+                                ),
+                            }
+                            return ExitCode::from(2);
+                        };
+                        let tables = yosan::layout::page_tables(page);
+                        let text = yosan::layout::svg::page_svg(page, &tables);
+                        if let Err(e) = std::fs::write(&path, text) {
+                            eprintln!("yosan: cannot write {}: {e}", path.display());
+                            return ExitCode::from(2);
+                        }
+                        // The cells as text too, one table after the other.
+                        let mut out = std::io::stdout().lock();
+                        for (i, t) in tables.iter().enumerate() {
+                            let cols: Vec<String> = t
+                                .columns
+                                .iter()
+                                .map(|c| format!("{:.0}-{:.0}", c.x0, c.x1))
+                                .collect();
+                            let _ = writeln!(
+                                out,
+                                "table {} ({}, columns {})",
+                                i + 1,
+                                t.method.as_str(),
+                                cols.join(" | ")
+                            );
+                            for r in &t.rows {
+                                let cells: Vec<String> = r
+                                    .cells
+                                    .iter()
+                                    .map(|c| format!("{}:{}", c.col + 1, c.text))
+                                    .collect();
+                                let _ = writeln!(
+                                    out,
+                                    "  {:6.1}{} {}",
+                                    r.y,
+                                    if r.ruled { " " } else { "*" },
+                                    cells.join(" | ")
+                                );
+                            }
+                        }
+                        eprintln!(
+                            "page {}: {} words, {} rules, {} tables ({}) → {}",
+                            page.number,
+                            page.words.len(),
+                            page.rules.len(),
+                            tables.len(),
+                            tables
+                                .iter()
+                                .map(|t| format!(
+                                    "{} {}×{}",
+                                    t.method.as_str(),
+                                    t.rows.len(),
+                                    t.columns.len()
+                                ))
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            path.display()
+                        );
+                        return ExitCode::SUCCESS;
+                    }
                     let mut out = std::io::stdout().lock();
                     let text = if json {
                         serde_json::to_string_pretty(&doc).unwrap_or_default()

@@ -8,6 +8,7 @@ use crate::context::DocContext;
 use crate::model::BudgetLine;
 use yosan_extractors::{Diagnostic, Document};
 
+pub mod budget_book;
 pub mod common;
 pub mod foundation_summary;
 pub mod generic;
@@ -51,6 +52,7 @@ pub trait Family: Sync + Send {
 
 /// Every family, in the order they are tried.
 pub static FAMILIES: &[&dyn Family] = &[
+    &budget_book::BudgetBook,
     &yokohama_index::YokohamaPlanIndex,
     &foundation_summary::FoundationSummary,
     &settlement_card::SettlementCard,

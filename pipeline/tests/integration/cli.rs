@@ -111,6 +111,67 @@ fn cli_extract_shows_the_cells_of_a_csv() {
 }
 
 #[test]
+fn cli_extract_svg_draws_words_rules_and_the_cells_of_a_page() {
+    let dir = temp_dir("cli_svg");
+    // A ruled spread page (lattice) and the same table printed without rules (stream).
+    for (file, method, rules) in [
+        ("book_spread_lattice.pdf", "lattice", true),
+        ("book_a3_libreoffice.pdf", "stream", false),
+    ] {
+        let out = dir.join(format!("{method}.svg"));
+        let o = yosan()
+            .arg("extract")
+            .arg(root().join("fixtures/inputs/budget_book").join(file))
+            .args(["--pages", "3", "--svg"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let svg = std::fs::read_to_string(&out).unwrap();
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+        assert!(svg.contains("<title>page 3 "), "{file}");
+        // Words, with their text.
+        assert!(svg.contains("議会費</text>"), "{file}");
+        // Ruling lines only where the page has them.
+        assert_eq!(svg.contains(r#"stroke="red""#), rules, "{file}");
+        // The table, its columns and its cells (amount cells shaded).
+        assert!(
+            svg.contains(&format!(r#"data-method="{method}""#)),
+            "{file}"
+        );
+        assert!(svg.contains("stroke-dasharray"), "{file}");
+        assert!(svg.contains("<title>col "), "{file}");
+        assert!(
+            svg.contains("22\" stroke=\"#"),
+            "{file}: no shaded amount cell"
+        );
+        // The cells as text on stdout.
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(text.starts_with(&format!("table 1 ({method}")), "{text}");
+        assert!(text.contains("120,000"), "{text}");
+    }
+    // A page the file does not have, and a workbook (no pages to draw): usage errors.
+    let o = yosan()
+        .arg("extract")
+        .arg(root().join("fixtures/inputs/budget_book/book_spread_lattice.pdf"))
+        .args(["--pages", "99", "--svg"])
+        .arg(dir.join("none.svg"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no page 99"));
+    let o = yosan()
+        .arg("extract")
+        .arg(root().join("fixtures/inputs/budget_book/book_a3.xlsx"))
+        .args(["--svg"])
+        .arg(dir.join("none.svg"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("PDF only"));
+}
+
+#[test]
 fn cli_documents_table_has_the_documented_columns() {
     let dir = temp_dir("cli-cols");
     let out = dir.join("out");

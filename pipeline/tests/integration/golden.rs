@@ -119,3 +119,118 @@ fn golden_every_input_has_a_golden_and_every_golden_an_input() {
         "inputs without a golden (run `make bless`): {missing:?}\ngoldens without an input (delete them): {orphans:?}"
     );
 }
+
+/// The made-up budget book in five forms (`fixtures/inputs/budget_book/`: a PDF of two-page
+/// spreads with rules, LibreOffice PDFs of A3 pages without and with rules, the workbook they were printed
+/// from, and its 歳出 sheet as CSV) reads the same: the same 款, 項, 目, 計, 節, 小区分 and 説明
+/// lines with the same amounts, every check passing.
+#[test]
+fn golden_budget_book_forms_read_alike() {
+    use std::collections::BTreeMap;
+    use yosan::model::{Check, Direction};
+    let dir = root().join("fixtures/inputs/budget_book");
+    let results = process_dir(&dir, None);
+    type Key = (
+        Direction,
+        Vec<String>,
+        String,
+        String,
+        i64,
+        bool,
+        Option<i64>,
+    );
+    let mut forms: BTreeMap<String, Vec<Key>> = BTreeMap::new();
+    for r in &results {
+        assert_eq!(
+            r.record.family.as_deref(),
+            Some("budget_book"),
+            "{}",
+            r.record.source_file
+        );
+        assert_eq!(
+            r.record.document_fiscal_year,
+            Some(2025),
+            "{}",
+            r.record.source_file
+        );
+        // The account comes from the title (a PDF page, the cover sheet, the first CSV row).
+        assert_eq!(
+            r.record.account.as_deref(),
+            Some("一般会計"),
+            "{}",
+            r.record.source_file
+        );
+        assert_eq!(
+            r.record.checks_mismatch, 0,
+            "{}: {:#?}",
+            r.record.source_file, r.diagnostics
+        );
+        assert!(
+            r.record.checks_ok > 50,
+            "{}: {} checks",
+            r.record.source_file,
+            r.record.checks_ok
+        );
+        let mut keys: Vec<Key> = r
+            .lines
+            .iter()
+            .filter(|l| !l.is_total || l.level == "計")
+            .map(|l| {
+                assert_ne!(l.check, Check::Mismatch, "{l:?}");
+                (
+                    l.direction,
+                    l.path.clone(),
+                    l.level.clone(),
+                    l.measure.clone(),
+                    l.fiscal_year,
+                    l.is_total,
+                    l.amount_yen,
+                )
+            })
+            .collect();
+        keys.sort();
+        forms.insert(
+            r.record
+                .source_file
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+            keys,
+        );
+    }
+    let spread = &forms["book_spread_lattice.pdf"];
+    assert!(spread.len() > 120, "{} lines", spread.len());
+    for (name, keys) in &forms {
+        let expected: Vec<&Key> = if name.ends_with(".csv") {
+            spread
+                .iter()
+                .filter(|k| k.0 == Direction::Expenditure)
+                .collect()
+        } else {
+            spread.iter().collect()
+        };
+        let got: Vec<&Key> = keys.iter().collect();
+        let missing: Vec<_> = expected.iter().filter(|k| !got.contains(k)).collect();
+        let extra: Vec<_> = got.iter().filter(|k| !expected.contains(k)).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{name}: missing {missing:#?}\nextra {extra:#?}"
+        );
+    }
+    // The summary lines of the PDFs and the workbook: 第1表 and the 総額 of 第1条.
+    for r in results
+        .iter()
+        .filter(|r| !r.record.source_file.ends_with(".csv"))
+    {
+        let total = r.lines.iter().filter(|l| l.path == ["総額"]).count();
+        assert_eq!(total, 2, "{}: 総額 for 歳入 and 歳出", r.record.source_file);
+        assert!(
+            r.lines
+                .iter()
+                .any(|l| l.is_total && l.level == "款" && l.measure_label == "金額"),
+            "{}: 第1表",
+            r.record.source_file
+        );
+    }
+}

@@ -14,6 +14,7 @@ mod common;
 
 mod cli;
 mod corpus;
+mod corpus_book;
 mod dataset;
 mod docs;
 mod generic;
