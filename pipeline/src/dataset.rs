@@ -138,6 +138,8 @@ pub fn budget_lines_frame(lines: &[BudgetLine]) -> PolarsResult<DataFrame> {
             .into_column(),
         str_col("check", s(|l| l.check.as_str().to_string())),
         opt_str_col("check_detail", os(|l| l.check_detail.clone())),
+        opt_str_col("note", os(|l| l.note.clone())),
+        list_str_col("marks", lines.iter().map(|l| l.marks.clone())),
     ];
     DataFrame::new_infer_height(columns)
 }

@@ -8,10 +8,15 @@ use crate::context::DocContext;
 use crate::model::BudgetLine;
 use yosan_extractors::{Diagnostic, Document};
 
+pub mod checks;
 pub mod common;
+pub mod foundation_plan;
 pub mod foundation_summary;
 pub mod open_data;
-pub mod yokohama_index;
+pub mod press_release;
+pub mod prose;
+pub mod rows;
+pub mod yokohama;
 
 /// What a family produced from one document.
 #[derive(Debug, Default)]
@@ -49,9 +54,11 @@ pub trait Family: Sync + Send {
 
 /// Every family, in the order they are tried.
 pub static FAMILIES: &[&dyn Family] = &[
-    &yokohama_index::YokohamaPlanIndex,
+    &yokohama::YokohamaProjectPlan,
+    &press_release::PressRelease,
     &foundation_summary::FoundationSummary,
     &open_data::OpenDataBudget,
+    &prose::ProseBudget,
 ];
 
 /// The family with this id.

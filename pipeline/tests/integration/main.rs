@@ -13,5 +13,6 @@ mod cli;
 mod corpus;
 mod dataset;
 mod docs;
+mod families;
 mod golden;
 mod seeds;
