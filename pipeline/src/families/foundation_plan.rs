@@ -395,8 +395,7 @@ fn emit_section(
         checks::sum(lines, Some(parent), &parts, "children", (0, 0), tally);
     }
     // Against the 予算の概要 row with the same numbering path and year.
-    for i in 0..items.len() {
-        let Some(li) = at[i] else { continue };
+    for &li in at.iter().flatten() {
         let codes = lines[li].path_codes.clone();
         let found = lines[..table_count].iter().position(|t| {
             t.path_codes == codes && t.fiscal_year == year && !t.is_total && t.level != "参考"

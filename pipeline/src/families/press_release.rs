@@ -454,8 +454,7 @@ fn read_package(
                 let shown = folded[r.clone()].trim().to_string();
                 let phrase_start = before
                     .char_indices()
-                    .filter(|(_, ch)| matches!(ch, '(' | '、'))
-                    .last()
+                    .rfind(|(_, ch)| matches!(ch, '(' | '、'))
                     .map_or(0, |(x, ch)| x + ch.len_utf8());
                 let phrase = &before[phrase_start..];
                 if phrase.contains("補正") {
@@ -823,7 +822,7 @@ fn emit_entries(
             .enumerate()
             .filter(|(_, x)| matches!(x.kind, Kind::Division { .. }) && x.pos < pos)
             .map(|(i, _)| i)
-            .last()
+            .next_back()
     };
     // A 区分 label without amount after a displaced amount that heads the items before it: the
     // amount printed at the top of a continuation page, its label further down. The earliest such
@@ -978,7 +977,7 @@ fn emit_entries(
             .filter(|(_, e)| matches!(e.kind, Kind::Item { .. }) && e.division == Some(d))
             .map(|(i, _)| i)
             .collect();
-        for k in 0..2 {
+        for k in [0usize, 1] {
             let parts: Vec<usize> = items.iter().filter_map(|&i| idx[i][k]).collect();
             if parts.is_empty() {
                 continue;
@@ -996,7 +995,7 @@ fn emit_entries(
     }
     let total = entries.iter().position(|e| e.kind == Kind::Total);
     if let Some(t) = total {
-        for k in 0..2 {
+        for k in [0usize, 1] {
             let Some(ti) = idx[t][k] else { continue };
             let parts: Vec<usize> = divisions.iter().filter_map(|&d| idx[d][k]).collect();
             if parts.is_empty() {

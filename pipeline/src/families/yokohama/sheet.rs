@@ -726,7 +726,7 @@ impl<'a> Sheet<'a> {
             return None;
         }
         // Empty header cells between 細事業名称 and the first year: a merged name column.
-        let gap = name_col.map_or(0, |n| {
+        let gap = name_col.filter(|&n| n < year_cols[0].0).map_or(0, |n| {
             header.cells[n + 1..year_cols[0].0]
                 .iter()
                 .filter(|c| c.trim().is_empty())
