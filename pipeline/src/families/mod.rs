@@ -8,12 +8,17 @@ use crate::context::DocContext;
 use crate::model::BudgetLine;
 use yosan_extractors::{Diagnostic, Document};
 
+pub mod checks;
 pub mod common;
+pub mod foundation_plan;
 pub mod foundation_summary;
 pub mod generic;
 pub mod open_data;
+pub mod press_release;
+pub mod prose;
+pub mod rows;
 pub mod settlement_card;
-pub mod yokohama_index;
+pub mod yokohama;
 
 /// What a family produced from one document.
 #[derive(Debug, Default)]
@@ -51,10 +56,12 @@ pub trait Family: Sync + Send {
 
 /// Every family, in the order they are tried.
 pub static FAMILIES: &[&dyn Family] = &[
-    &yokohama_index::YokohamaPlanIndex,
+    &yokohama::YokohamaProjectPlan,
+    &press_release::PressRelease,
     &foundation_summary::FoundationSummary,
     &settlement_card::SettlementCard,
     &open_data::OpenDataBudget,
+    &prose::ProseBudget,
     // The fallback: must stay last, so that it never takes a document another family knows.
     &generic::GenericTable,
 ];

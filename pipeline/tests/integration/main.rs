@@ -16,6 +16,7 @@ mod cli;
 mod corpus;
 mod dataset;
 mod docs;
+mod families;
 mod generic;
 mod golden;
 mod hostile;
