@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """Writes a benchmark corpus of N documents for `make bench` (issue 6: batch operations).
 
-    python3 scripts/bench_corpus.py N OUT_DIR [--fuji PATH]
+    python3 scripts/bench_corpus.py N OUT_DIR [--fuji PATH] [--same-body]
 
-The bundled fixtures (fixtures/inputs/) are repeated with distinct content: in copy i every
+The bundled fixtures (fixtures/inputs/: a Yokohama 令和3年度 and 令和4年度 plan, a foundation's
+予算の概要, a ward's open-data CSV) are repeated with distinct content: in copy i every
 comma-grouped amount (`32,774`, `△ 12,426`) gets its last two digits shifted by i, so each file has
 its own hash and its own rows while keeping its layout (checks may no longer add up; that is
-irrelevant to throughput). With --fuji, the Fuji budget book is the first document. A sources
-manifest (OUT_DIR/sources.json) declares them as fixtures/sources.json does.
+irrelevant to throughput). Copy i of every fixture is declared as the documents of one body, the
+i-th city or town of the registry, as a nightly corpus holds many bodies; with --same-body every
+copy is declared as in fixtures/sources.json instead (one body per fixture, so that every copy
+is reconciled against every other). With --fuji, the Fuji budget book is the first document.
+The sources manifest is OUT_DIR/sources.json.
 """
 
 import json
@@ -36,8 +40,23 @@ def vary(data, i):
     return AMOUNT.sub(shift, data)
 
 
+def bodies():
+    """Codes of the registry's cities and towns, in registry order."""
+    out = []
+    with open(os.path.join(ROOT, "schemas", "jurisdictions.tsv"), encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            cols = line.rstrip("\n").split("\t")
+            if cols[4] in ("city", "town"):
+                out.append(cols[0])
+    return out
+
+
 def main():
     args = sys.argv[1:]
+    same_body = "--same-body" in args
+    if same_body:
+        args.remove("--same-body")
     fuji = None
     if "--fuji" in args:
         k = args.index("--fuji")
@@ -46,12 +65,14 @@ def main():
     n, out = int(args[0]), args[1]
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
-    sources = [
-        {"path": "yokohama/r3_*.txt", "jurisdiction": "横浜市", "fiscal_year": 2021, "account": "一般会計"},
-        {"path": "yokohama/r4_*.txt", "jurisdiction": "141003", "fiscal_year": "令和4年度", "account": "一般会計"},
-        {"path": "foundation/*", "jurisdiction": "公益財団法人神奈川産業振興センター", "fiscal_year": 2022},
-        {"path": "open_data/*.csv", "jurisdiction": "世田谷区", "unit": "千円", "direction": "expenditure"},
-    ]
+    fixture_sources = {
+        "r3_plan_pdftotext": {"jurisdiction": "横浜市", "fiscal_year": 2021, "account": "一般会計"},
+        "r4_plan_layout": {"jurisdiction": "141003", "fiscal_year": "令和4年度", "account": "一般会計"},
+        "kip_r4_plan": {"jurisdiction": "公益財団法人神奈川産業振興センター", "fiscal_year": 2022},
+        "ward_budget_sample_cp932": {"jurisdiction": "世田谷区", "unit": "千円", "direction": "expenditure"},
+    }
+    codes = bodies()
+    sources = []
     made = 0
     if fuji and n > 0:
         os.makedirs(os.path.join(out, "fuji"))
@@ -65,8 +86,13 @@ def main():
         with open(os.path.join(ROOT, "fixtures", "inputs", folder, stem + ext), "rb") as f:
             data = f.read()
         os.makedirs(os.path.join(out, folder), exist_ok=True)
-        with open(os.path.join(out, folder, f"{stem}_{copy:04d}{ext}"), "wb") as f:
+        name = f"{stem}_{copy:04d}{ext}"
+        with open(os.path.join(out, folder, name), "wb") as f:
             f.write(vary(data, copy))
+        declared = dict(fixture_sources[stem])
+        if not same_body:
+            declared["jurisdiction"] = codes[copy % len(codes)]
+        sources.append({"path": f"{folder}/{name}", **declared})
         made += 1
         i += 1
     with open(os.path.join(out, "sources.json"), "w", encoding="utf-8") as f:

@@ -153,6 +153,10 @@ pub struct Summary {
     pub reconciliation_matches: usize,
     pub reconciliation_mismatches: usize,
     pub elapsed_ms: u128,
+    /// Where the time went: `discover` (listing and the previous state), `documents` (reading,
+    /// hashing, extracting, parsing, spilling), `assemble` (tables from the row store) and
+    /// `commit` (state, manifest, the swap with the previous output).
+    pub phases_ms: BTreeMap<String, u128>,
 }
 
 impl Summary {
@@ -1002,8 +1006,113 @@ fn report_finished(
     });
 }
 
-/// Writes the tables into the staging folder from the row store; returns what was written and
-/// the partitions for the state.
+/// What the reconciliation of all partitions adds to the summary and the documents table.
+#[derive(Debug, Default)]
+struct ReconTotals {
+    matches: usize,
+    mismatches: usize,
+    codes: BTreeMap<String, usize>,
+    by_file: HashMap<String, usize>,
+}
+
+/// One partition: its `budget_lines` file and the reconciliation of its lines. Reused from the
+/// previous output when it is made of the same documents, else written from the row store.
+#[allow(clippy::too_many_arguments)]
+fn assemble_partition(
+    key: &PartKey,
+    docs: &[usize],
+    entries: &[(DocEntry, Home)],
+    dirs: &StoreDirs,
+    previous: Option<&PartEntry>,
+    previous_out: &Path,
+    staging: &Path,
+) -> Result<(WrittenFile, PartEntry), DatasetError> {
+    let ids: Vec<String> = docs.iter().map(|&i| entries[i].0.id.clone()).collect();
+    let rel = key.rel_path();
+    let target = staging.join(&rel);
+    let id = store::part_id(key, &ids);
+    let part_file = |out: &Path| out.join(store::PARTS_DIR).join(format!("{id}.jsonl"));
+    let old = previous_out.join(&rel);
+    // A partition whose reconciliation found nothing has no reconciliation file.
+    let has_recon = |p: &PartEntry| p.recon_rows.rows + p.recon_diagnostics.rows > 0;
+    if let Some(p) = previous.filter(|p| {
+        p.docs == ids
+            && p.id == id
+            && old.is_file()
+            && (!has_recon(p) || part_file(previous_out).is_file())
+    }) {
+        store::link_or_copy(&old, &target)?;
+        if has_recon(p) {
+            store::link_or_copy(&part_file(previous_out), &part_file(staging))?;
+        }
+        let bytes = std::fs::metadata(&target).map(|m| m.len()).unwrap_or(0);
+        return Ok((
+            WrittenFile {
+                path: rel,
+                rows: p.rows,
+                bytes,
+            },
+            p.clone(),
+        ));
+    }
+    // The partition's lines, in document order: written in row groups, then reconciled (the
+    // comparison needs every line of a body and year at once; a partition is exactly that).
+    let mut lines = Vec::new();
+    for &i in docs {
+        let (e, home) = &entries[i];
+        let span = e
+            .parts
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, s)| *s)
+            .unwrap_or_default();
+        store::for_each_line(&dirs.file(*home, &e.id), span, |l| {
+            lines.push(l);
+            Ok(())
+        })?;
+    }
+    let mut sink = RowSink::create(&target, "budget_lines", dataset::budget_lines_frame)?;
+    for l in &lines {
+        sink.push(l.clone())?;
+    }
+    let (rows, bytes) = sink.finish()?;
+    let recon = crate::reconcile::reconcile(&lines);
+    drop(lines);
+    let spans = if recon.rows.is_empty() && recon.diagnostics.is_empty() {
+        (store::Span::default(), store::Span::default())
+    } else {
+        store::write_json_lines(&part_file(staging), &recon.rows, &recon.diagnostics)?
+    };
+    let mut codes = BTreeMap::new();
+    let mut by_file = BTreeMap::new();
+    for d in &recon.diagnostics {
+        *codes.entry(d.code.clone()).or_insert(0) += 1;
+        *by_file.entry(d.source_file.clone()).or_insert(0) += 1;
+    }
+    Ok((
+        WrittenFile {
+            path: rel,
+            rows,
+            bytes,
+        },
+        PartEntry {
+            key: key.clone(),
+            docs: ids,
+            rows,
+            id,
+            recon_rows: spans.0,
+            recon_diagnostics: spans.1,
+            recon_matches: recon.matches(),
+            recon_codes: codes,
+            recon_by_file: by_file,
+        },
+    ))
+}
+/// Writes the tables into the staging folder from the row store; returns what was written, the
+/// partitions for the state and the reconciliation totals.
+///
+/// Another table is a few lines here: a [`RowSink`] fed from the row store (document order) or
+/// from the partitions (per body and year, as the reconciliation is).
 fn assemble(
     entries: &[(DocEntry, Home)],
     dirs: &StoreDirs,
@@ -1011,9 +1120,8 @@ fn assemble(
     previous_out: &Path,
     staging: &Path,
     pool: &rayon::ThreadPool,
-    recon: &crate::reconcile::Reconciliation,
-) -> Result<(Vec<WrittenFile>, Vec<PartEntry>), IngestError> {
-    // budget_lines: each partition from its documents' pieces, in document order.
+) -> Result<(Vec<WrittenFile>, Vec<PartEntry>, ReconTotals), IngestError> {
+    // budget_lines and their reconciliation: each partition from its documents' pieces.
     let mut parts: BTreeMap<&PartKey, Vec<usize>> = BTreeMap::new();
     for (i, (e, _)) in entries.iter().enumerate() {
         for (key, _) in &e.parts {
@@ -1027,61 +1135,76 @@ fn assemble(
     let written: Vec<(WrittenFile, PartEntry)> = pool.install(|| {
         parts
             .par_iter()
-            .map(
-                |(key, docs)| -> Result<(WrittenFile, PartEntry), DatasetError> {
-                    let ids: Vec<String> = docs.iter().map(|&i| entries[i].0.id.clone()).collect();
-                    let rel = key.rel_path();
-                    let target = staging.join(&rel);
-                    let old = previous_out.join(&rel);
-                    let unchanged = previous_parts
-                        .get(key)
-                        .is_some_and(|p| p.docs == ids && old.is_file());
-                    let (rows, bytes) = if unchanged {
-                        store::link_or_copy(&old, &target)?;
-                        let bytes = std::fs::metadata(&target).map(|m| m.len()).unwrap_or(0);
-                        (previous_parts[key].rows, bytes)
-                    } else {
-                        let mut sink =
-                            RowSink::create(&target, "budget_lines", dataset::budget_lines_frame)?;
-                        for &i in docs {
-                            let (e, home) = &entries[i];
-                            let span = e
-                                .parts
-                                .iter()
-                                .find(|(k, _)| k == *key)
-                                .map(|(_, s)| *s)
-                                .unwrap_or_default();
-                            store::for_each_line(&dirs.file(*home, &e.id), span, |l| sink.push(l))?;
-                        }
-                        sink.finish()?
-                    };
-                    Ok((
-                        WrittenFile {
-                            path: rel,
-                            rows,
-                            bytes,
-                        },
-                        PartEntry {
-                            key: (*key).clone(),
-                            docs: ids,
-                            rows,
-                        },
-                    ))
-                },
-            )
+            .map(|(key, docs)| {
+                assemble_partition(
+                    key,
+                    docs,
+                    entries,
+                    dirs,
+                    previous_parts.get(key).copied(),
+                    previous_out,
+                    staging,
+                )
+            })
             .collect::<Result<Vec<_>, DatasetError>>()
     })?;
     let (mut outputs, part_entries): (Vec<WrittenFile>, Vec<PartEntry>) =
         written.into_iter().unzip();
+    let totals = recon_totals(&part_entries);
+    let part_file = |p: &PartEntry| {
+        staging
+            .join(store::PARTS_DIR)
+            .join(format!("{}.jsonl", p.id))
+    };
 
-    // documents: one row per input, by name.
+    // When every document and every partition is the previous output's, so are the tables
+    // that gather them all: they are linked, not rewritten.
+    let unchanged = previous.is_some_and(|prev| {
+        entries.iter().all(|(_, home)| *home == Home::Previous)
+            && prev
+                .documents
+                .iter()
+                .map(|d| &d.id)
+                .eq(entries.iter().map(|(e, _)| &e.id))
+            && prev.partitions == part_entries
+    });
+    let whole_tables = [
+        "documents.parquet",
+        "diagnostics.parquet",
+        "reconciliation.parquet",
+    ];
+    if unchanged && whole_tables.iter().all(|t| previous_out.join(t).is_file()) {
+        for t in whole_tables {
+            store::link_or_copy(&previous_out.join(t), &staging.join(t))?;
+            let rows = match t {
+                "documents.parquet" => entries.len(),
+                "diagnostics.parquet" => {
+                    entries
+                        .iter()
+                        .map(|(e, _)| e.diagnostics.rows)
+                        .sum::<usize>()
+                        + totals.by_file.values().sum::<usize>()
+                }
+                _ => totals.matches + totals.mismatches,
+            };
+            outputs.push(WrittenFile {
+                path: t.to_string(),
+                rows,
+                bytes: std::fs::metadata(staging.join(t))
+                    .map(|m| m.len())
+                    .unwrap_or(0),
+            });
+        }
+        link_reused_documents(entries, dirs)?;
+        return Ok((outputs, part_entries, totals));
+    }
+
+    // documents: one row per input, by name; reconciliation diagnostics count for their file.
     let mut records: Vec<&DocumentRecord> = entries.iter().map(|(e, _)| &e.record).collect();
     records.sort_by(|a, b| a.source_file.cmp(&b.source_file));
     let mut records: Vec<DocumentRecord> = records.into_iter().cloned().collect();
-    for d in &recon.diagnostics {
-        if let Some(r) = records.iter_mut().find(|r| r.source_file == d.source_file) {
-            r.diagnostics += 1;
-        }
+    for r in &mut records {
+        r.diagnostics += totals.by_file.get(&r.source_file).copied().unwrap_or(0) as i64;
     }
     let mut docs_df =
         dataset::documents_frame(&records).map_err(|source| DatasetError::Polars {
@@ -1099,7 +1222,7 @@ fn assemble(
         bytes,
     });
 
-    // diagnostics: each document's, in document order.
+    // diagnostics: each document's, in document order, then the reconciliation's by partition.
     let mut sink = RowSink::create(
         &staging.join("diagnostics.parquet"),
         "diagnostics",
@@ -1111,7 +1234,9 @@ fn assemble(
             sink.extend(diags)?;
         }
     }
-    sink.extend(recon.diagnostics.iter().cloned())?;
+    for p in part_entries.iter().filter(|p| p.recon_diagnostics.rows > 0) {
+        store::for_each_json(&part_file(p), p.recon_diagnostics, |d| sink.push(d))?;
+    }
     let (rows, bytes) = sink.finish()?;
     outputs.push(WrittenFile {
         path: "diagnostics.parquet".into(),
@@ -1119,25 +1244,31 @@ fn assemble(
         bytes,
     });
 
-    // reconciliation: amounts seen in more than one place, compared.
-    let mut recon_df = crate::reconcile::reconciliation_frame(&recon.rows).map_err(|source| {
-        DatasetError::Polars {
-            table: "reconciliation",
-            source,
-        }
-    })?;
-    let bytes = dataset::write_parquet(
-        &mut recon_df,
+    // reconciliation: amounts seen in more than one place, compared, by partition.
+    let mut sink = RowSink::create(
         &staging.join("reconciliation.parquet"),
         "reconciliation",
+        crate::reconcile::reconciliation_frame,
     )?;
+    for p in part_entries.iter().filter(|p| p.recon_rows.rows > 0) {
+        store::for_each_json(&part_file(p), p.recon_rows, |r| sink.push(r))?;
+    }
+    let (rows, bytes) = sink.finish()?;
     outputs.push(WrittenFile {
         path: "reconciliation.parquet".into(),
-        rows: recon.rows.len(),
+        rows,
         bytes,
     });
 
-    // The store files of reused documents move into the new output with it.
+    link_reused_documents(entries, dirs)?;
+    Ok((outputs, part_entries, totals))
+}
+
+/// The store files of reused documents move into the new output with it.
+fn link_reused_documents(
+    entries: &[(DocEntry, Home)],
+    dirs: &StoreDirs,
+) -> Result<(), DatasetError> {
     for (e, home) in entries {
         if *home == Home::Previous {
             let to = dirs.file(Home::New, &e.id);
@@ -1146,7 +1277,86 @@ fn assemble(
             }
         }
     }
-    Ok((outputs, part_entries))
+    Ok(())
+}
+
+/// True when every document is the previous output's, in the same order, and the previous
+/// output still has every file the state lists.
+fn nothing_changed(prev: &State, entries: &[(DocEntry, Home)], out: &Path) -> bool {
+    entries.iter().all(|(_, home)| *home == Home::Previous)
+        && prev
+            .documents
+            .iter()
+            .map(|d| &d.id)
+            .eq(entries.iter().map(|(e, _)| &e.id))
+        && prev
+            .partitions
+            .iter()
+            .all(|p| out.join(p.key.rel_path()).is_file())
+        && [
+            "documents.parquet",
+            "diagnostics.parquet",
+            "reconciliation.parquet",
+        ]
+        .iter()
+        .all(|t| out.join(t).is_file())
+}
+
+/// What the output holds, for the manifest of a run that left it as it was.
+fn unchanged_outputs(prev: &State, entries: &[(DocEntry, Home)], out: &Path) -> Vec<WrittenFile> {
+    let bytes = |rel: &str| {
+        std::fs::metadata(out.join(rel))
+            .map(|m| m.len())
+            .unwrap_or(0)
+    };
+    let mut outputs: Vec<WrittenFile> = prev
+        .partitions
+        .iter()
+        .map(|p| {
+            let path = p.key.rel_path();
+            WrittenFile {
+                rows: p.rows,
+                bytes: bytes(&path),
+                path,
+            }
+        })
+        .collect();
+    let totals = recon_totals(&prev.partitions);
+    for (table, rows) in [
+        ("documents.parquet", entries.len()),
+        (
+            "diagnostics.parquet",
+            entries
+                .iter()
+                .map(|(e, _)| e.diagnostics.rows)
+                .sum::<usize>()
+                + totals.by_file.values().sum::<usize>(),
+        ),
+        ("reconciliation.parquet", totals.matches + totals.mismatches),
+    ] {
+        outputs.push(WrittenFile {
+            path: table.into(),
+            rows,
+            bytes: bytes(table),
+        });
+    }
+    outputs
+}
+
+/// The reconciliation totals of a set of partitions.
+fn recon_totals(parts: &[PartEntry]) -> ReconTotals {
+    let mut totals = ReconTotals::default();
+    for p in parts {
+        totals.matches += p.recon_matches;
+        totals.mismatches += p.recon_rows.rows - p.recon_matches;
+        for (code, n) in &p.recon_codes {
+            *totals.codes.entry(code.clone()).or_default() += n;
+        }
+        for (file, n) in &p.recon_by_file {
+            *totals.by_file.entry(file.clone()).or_default() += n;
+        }
+    }
+    totals
 }
 
 fn summarise(entries: &[(DocEntry, Home)], removed: usize) -> Summary {
@@ -1224,6 +1434,13 @@ pub fn ingest(opts: &IngestOptions, report: &dyn Fn(&Event)) -> Result<Summary, 
         full: opts.full,
         jobs,
     });
+    let mut phases: BTreeMap<String, u128> = BTreeMap::new();
+    let mut mark = Instant::now();
+    let mut lap = |name: &str, phases: &mut BTreeMap<String, u128>| {
+        phases.insert(name.to_string(), mark.elapsed().as_millis());
+        mark = Instant::now();
+    };
+    phases.insert("discover".into(), started.elapsed().as_millis());
     let entries = run_documents(
         &inputs,
         sources.as_ref(),
@@ -1239,27 +1456,48 @@ pub fn ingest(opts: &IngestOptions, report: &dyn Fn(&Event)) -> Result<Summary, 
             .filter(|e| !names.contains(e.record.source_file.as_str()))
             .count()
     });
+    lap("documents", &mut phases);
     let mut summary = summarise(&entries, removed);
-    let recon = reconcile_stored(&entries, &dirs, &mut summary)?;
 
-    let pool = build_pool(jobs)?;
-    let (outputs, partitions) = assemble(
-        &entries,
-        &dirs,
-        previous.as_ref(),
-        &opts.out,
-        &staging.dir,
-        &pool,
-        &recon,
-    )?;
-    let state = State {
-        format: store::STATE_FORMAT,
-        build_id: BUILD_ID.to_string(),
-        run_config,
-        documents: entries.iter().map(|(e, _)| e.clone()).collect(),
-        partitions,
+    // Nothing changed at all: the output stays as it is (only its manifest is replaced), so a
+    // nightly run over an unchanged folder costs the hashing of the inputs.
+    let untouched = previous
+        .as_ref()
+        .filter(|prev| removed == 0 && nothing_changed(prev, &entries, &opts.out));
+    let (outputs, partitions, recon) = match untouched {
+        Some(prev) => (
+            unchanged_outputs(prev, &entries, &opts.out),
+            prev.partitions.clone(),
+            recon_totals(&prev.partitions),
+        ),
+        None => {
+            let pool = build_pool(jobs)?;
+            assemble(
+                &entries,
+                &dirs,
+                previous.as_ref(),
+                &opts.out,
+                &staging.dir,
+                &pool,
+            )?
+        }
     };
-    state.write(&staging.dir)?;
+    lap("assemble", &mut phases);
+    summary.reconciliation_matches = recon.matches;
+    summary.reconciliation_mismatches = recon.mismatches;
+    for (code, n) in recon.codes {
+        *summary.diagnostics_by_code.entry(code).or_default() += n;
+    }
+    if untouched.is_none() {
+        let state = State {
+            format: store::STATE_FORMAT,
+            build_id: BUILD_ID.to_string(),
+            run_config,
+            documents: entries.iter().map(|(e, _)| e.clone()).collect(),
+            partitions,
+        };
+        state.write(&staging.dir)?;
+    }
     summary.elapsed_ms = started.elapsed().as_millis();
     let mut inputs_out: Vec<ManifestInput> = entries
         .iter()
@@ -1273,6 +1511,7 @@ pub fn ingest(opts: &IngestOptions, report: &dyn Fn(&Event)) -> Result<Summary, 
         })
         .collect();
     inputs_out.sort_by(|a, b| a.path.cmp(&b.path));
+    summary.phases_ms = phases.clone();
     let manifest = RunManifest {
         tool: "yosan".into(),
         version: env!("CARGO_PKG_VERSION").into(),
@@ -1291,6 +1530,25 @@ pub fn ingest(opts: &IngestOptions, report: &dyn Fn(&Event)) -> Result<Summary, 
     };
     let json = serde_json::to_string_pretty(&manifest)
         .map_err(|e| IngestError::Manifest(e.to_string()))?;
+    if untouched.is_some() {
+        // Replaced in one rename; the staging folder, unused, is removed when dropped.
+        let tmp = opts
+            .out
+            .join(format!(".manifest.json.{}", std::process::id()));
+        std::fs::write(&tmp, json)
+            .and_then(|_| std::fs::rename(&tmp, opts.out.join("manifest.json")))
+            .map_err(|e| IngestError::Manifest(e.to_string()))?;
+        drop(staging);
+        lap("commit", &mut phases);
+        let mut summary = manifest.summary;
+        summary.phases_ms = phases;
+        summary.elapsed_ms = started.elapsed().as_millis();
+        report(&Event::RunFinished {
+            out: &opts.out.display().to_string(),
+            summary: &summary,
+        });
+        return Ok(summary);
+    }
     std::fs::write(staging.dir.join("manifest.json"), json)
         .map_err(|e| IngestError::Manifest(e.to_string()))?;
     // Test hook: hold the finished staging folder before the commit, so that tests can kill the
@@ -1302,7 +1560,9 @@ pub fn ingest(opts: &IngestOptions, report: &dyn Fn(&Event)) -> Result<Summary, 
         std::thread::sleep(Duration::from_millis(ms));
     }
     staging.commit()?;
+    lap("commit", &mut phases);
     let mut summary = manifest.summary;
+    summary.phases_ms = phases;
     summary.elapsed_ms = started.elapsed().as_millis();
     report(&Event::RunFinished {
         out: &opts.out.display().to_string(),
@@ -1436,33 +1696,4 @@ pub fn plan(opts: &IngestOptions) -> Result<Vec<PlanEntry>, IngestError> {
     removed.dedup_by(|a, b| a.file == b.file);
     out.extend(removed);
     Ok(out)
-}
-
-/// The reconciliation stage: reads the lines of every document back from the row store,
-/// compares the amounts seen more than once, and adds its totals and diagnostic codes to the
-/// summary. (It holds the lines of the whole run in memory while it compares them.)
-fn reconcile_stored(
-    entries: &[(DocEntry, Home)],
-    dirs: &StoreDirs,
-    summary: &mut Summary,
-) -> Result<crate::reconcile::Reconciliation, IngestError> {
-    let mut lines = Vec::new();
-    for (e, home) in entries {
-        for (_, span) in &e.parts {
-            store::for_each_line(&dirs.file(*home, &e.id), *span, |l| {
-                lines.push(l);
-                Ok(())
-            })?;
-        }
-    }
-    let recon = crate::reconcile::reconcile(&lines);
-    summary.reconciliation_matches = recon.matches();
-    summary.reconciliation_mismatches = recon.mismatches();
-    for d in &recon.diagnostics {
-        *summary
-            .diagnostics_by_code
-            .entry(d.code.clone())
-            .or_default() += 1;
-    }
-    Ok(recon)
 }

@@ -34,7 +34,7 @@ pub const STATE_FILE: &str = ".yosan/state.json";
 /// The row store, relative to the output folder.
 pub const DOCS_DIR: &str = ".yosan/docs";
 /// Version of the state and store formats; a different version is ignored (full rebuild).
-pub const STATE_FORMAT: u32 = 1;
+pub const STATE_FORMAT: u32 = 2;
 
 /// Hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -123,13 +123,103 @@ pub struct DocEntry {
     pub parts: Vec<(PartKey, Span)>,
 }
 
-/// One partition file as the state records it.
+/// One partition file as the state records it, with what the reconciliation of its lines gave
+/// (kept in `.yosan/parts/<id>.jsonl`: rows, then diagnostics).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct PartEntry {
     pub key: PartKey,
     /// Ids of the documents whose rows it holds, in file order.
     pub docs: Vec<String>,
     pub rows: usize,
+    /// Store id of the partition's reconciliation ([`part_id`]).
+    pub id: String,
+    pub recon_rows: Span,
+    pub recon_diagnostics: Span,
+    pub recon_matches: usize,
+    /// Reconciliation diagnostics by code and by source file, for the summary and the
+    /// documents table without reading the store.
+    pub recon_codes: BTreeMap<String, usize>,
+    pub recon_by_file: BTreeMap<String, usize>,
+}
+
+/// The partitions' reconciliation store, relative to the output folder.
+pub const PARTS_DIR: &str = ".yosan/parts";
+
+/// A partition's store id: its key and the documents it is made of, hashed. Everything the
+/// partition holds, its reconciliation included, is a function of these.
+pub fn part_id(key: &PartKey, docs: &[String]) -> String {
+    let mut h = Sha256::new();
+    h.update(key.jurisdiction.as_bytes());
+    h.update([0u8]);
+    h.update(key.year.to_le_bytes());
+    for d in docs {
+        h.update(d.as_bytes());
+        h.update([0u8]);
+    }
+    h.update(BUILD_ID.as_bytes());
+    hex(&h.finalize()[..16])
+}
+
+/// Writes `first` then `second` as JSON lines to `path` and returns the span of each.
+pub fn write_json_lines<A: Serialize, B: Serialize>(
+    path: &Path,
+    first: &[A],
+    second: &[B],
+) -> Result<(Span, Span), DatasetError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let tmp = path;
+    let file = fs::File::create(tmp).map_err(io_err(tmp))?;
+    let mut w = CountingWriter {
+        inner: BufWriter::new(file),
+        written: 0,
+    };
+    fn group<T: Serialize, W: Write>(
+        w: &mut CountingWriter<W>,
+        items: &[T],
+        tmp: &Path,
+    ) -> Result<Span, DatasetError> {
+        let start = w.written;
+        for item in items {
+            serde_json::to_writer(&mut *w, item).map_err(|e| io_err(tmp)(io::Error::other(e)))?;
+            w.write_all(b"\n").map_err(io_err(tmp))?;
+        }
+        Ok(Span {
+            offset: start,
+            len: w.written - start,
+            rows: items.len(),
+        })
+    }
+    let a = group(&mut w, first, tmp)?;
+    let b = group(&mut w, second, tmp)?;
+    let file = w
+        .inner
+        .into_inner()
+        .map_err(|e| io_err(tmp)(e.into_error()))?;
+    drop(file);
+    Ok((a, b))
+}
+
+/// Calls `f` with each value of one span of JSON lines, in order.
+pub fn for_each_json<T: serde::de::DeserializeOwned>(
+    file: &Path,
+    span: Span,
+    mut f: impl FnMut(T) -> Result<(), DatasetError>,
+) -> Result<(), DatasetError> {
+    let mut n = 0;
+    for line in read_span(file, span)?.lines() {
+        let line = line.map_err(io_err(file))?;
+        f(serde_json::from_str(&line)
+            .map_err(|e| corrupt(file, format!("store line does not parse: {e}")))?)?;
+        n += 1;
+    }
+    if n != span.rows {
+        return Err(corrupt(
+            file,
+            format!("expected {} entries, found {n}", span.rows),
+        ));
+    }
+    Ok(())
 }
 
 /// `.yosan/state.json`.
@@ -209,8 +299,7 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> DatasetError + '_ {
     }
 }
 
-/// Writes one document's diagnostics and lines to `<docs_dir>/<id>.jsonl` (through a temporary
-/// file and a rename, so a store file is either complete or absent) and returns its entry.
+/// Writes one document's diagnostics and lines to `<docs_dir>/<id>.jsonl` and returns its entry.
 pub fn spill(
     docs_dir: &Path,
     id: &str,
@@ -225,12 +314,9 @@ pub fn spill(
         parts.entry(PartKey::of(&l)).or_default().push(l);
     }
     fs::create_dir_all(docs_dir).map_err(io_err(docs_dir))?;
-    let final_path = docs_dir.join(format!("{id}.jsonl"));
-    let tmp = docs_dir.join(format!(
-        ".{id}.{}-{:?}.tmp",
-        std::process::id(),
-        std::thread::current().id()
-    ));
+    // Written in place: the store being filled is inside the staging folder, which is discarded
+    // as a whole when a run fails, and only the worker that claimed a document writes its file.
+    let tmp = docs_dir.join(format!("{id}.jsonl"));
     let file = fs::File::create(&tmp).map_err(io_err(&tmp))?;
     let mut w = CountingWriter {
         inner: BufWriter::new(file),
@@ -274,7 +360,6 @@ pub fn spill(
         .into_inner()
         .map_err(|e| io_err(&tmp)(e.into_error()))?;
     drop(file);
-    fs::rename(&tmp, &final_path).map_err(io_err(&final_path))?;
     Ok(DocEntry {
         id: id.to_string(),
         path: path.to_string(),
