@@ -181,9 +181,41 @@ fn differences() -> Vec<Difference> {
 
 /// Builds the hierarchy from rows of (label, amounts): numbered `1` rows are projects, `(1)` rows
 /// their parts, 計 the total.
+/// Splits a 計画書頁 printed against the name (`10工業技術支援センター事業`, as a form printed to PDF
+/// can set them) when it is the page that follows the last one seen: a name that starts with a
+/// figure of its own (`3D技術支援`) is left whole.
+fn split_glued_page(text: &str, last_page: Option<u32>) -> Option<(u32, String)> {
+    let t = text.trim();
+    let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let rest = &t[digits.len()..];
+    let next = rest.chars().next()?;
+    if digits.is_empty() || next.is_ascii() || next.is_whitespace() {
+        return None;
+    }
+    let page: u32 = digits.parse().ok()?;
+    (page == last_page.map_or(1, |p| p + 1)).then(|| (page, format!("{digits} {rest}")))
+}
+
 fn build_rows(raw: Vec<(String, Vec<Amount>, Location)>) -> Vec<HierRow> {
     let mut rows = Vec::new();
-    for (text, amounts, location) in raw {
+    let mut last_page: Option<u32> = None;
+    for (printed, amounts, location) in raw {
+        let text = match split_glued_page(&printed, last_page) {
+            Some((page, spaced)) => {
+                last_page = Some(page);
+                spaced
+            }
+            None => {
+                if let Some(p) = printed
+                    .split_whitespace()
+                    .next()
+                    .and_then(|t| t.parse::<u32>().ok())
+                {
+                    last_page = Some(p);
+                }
+                printed.clone()
+            }
+        };
         let (code, name) = split_numbering(&text);
         let name = if name.is_empty() { label(&text) } else { name };
         let kind = if code.is_none() && is_total_name(&name) {
@@ -197,7 +229,7 @@ fn build_rows(raw: Vec<(String, Vec<Amount>, Location)>) -> Vec<HierRow> {
         };
         rows.push(HierRow {
             code,
-            label_text: text.trim().to_string(),
+            label_text: printed.trim().to_string(),
             name: if kind == RowKind::Total {
                 "計".to_string()
             } else {
@@ -418,8 +450,12 @@ fn line_table(
             if total {
                 break;
             }
+        } else if c.contains("総額") {
+            // The column header ends the preamble: what was gathered above it (the title, the
+            // year header) names no row.
+            pending.clear();
+            continue;
         } else if c.is_empty()
-            || c.contains("総額")
             || c.contains("単位")
             || c.starts_with('[')
             || split.marks.len() == c.chars().count()
@@ -447,4 +483,24 @@ fn line_table(
         unit: Some(unit.unwrap_or(Unit::Thousand)),
         confidence: "high",
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_glued_page;
+
+    #[test]
+    fn a_page_number_glued_to_the_name_is_split_only_when_it_is_the_next_page() {
+        assert_eq!(
+            split_glued_page("10工業技術支援センター事業", Some(9)),
+            Some((10, "10 工業技術支援センター事業".to_string()))
+        );
+        assert_eq!(
+            split_glued_page("1中小企業経営総合支援事業", None).map(|p| p.0),
+            Some(1)
+        );
+        assert_eq!(split_glued_page("3D技術支援", Some(7)), None);
+        assert_eq!(split_glued_page("3 中小", Some(2)), None);
+        assert_eq!(split_glued_page("事業継続・展開支援事業", Some(11)), None);
+    }
 }

@@ -586,6 +586,11 @@ impl<'a> Sheet<'a> {
             if !label_ok {
                 break;
             }
+            // A group label merged over its two rows, printed on a line of its own between
+            // them (a sheet printed to PDF): no row of the table.
+            if amounts.is_empty() && !words.contains("事業費") && !words.contains("市債") {
+                continue;
+            }
             let (role_label, measure, settled) = ROLES[role];
             role += 1;
             // A printed label naming the other kind of row than its place says.
