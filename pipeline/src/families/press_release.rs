@@ -102,9 +102,37 @@ struct Piece {
     column: Option<i32>,
 }
 
+/// True for a cell that starts with a package's section number (`１`, `２　予算額`), as a PDF's
+/// table rows give `１ | 目 | 的` or `２ 予算額 | 48億4,595万円` when the heading is spaced out.
+fn is_section_number(cell: &str) -> bool {
+    let f = fold_width(cell.trim()).into_owned();
+    let digits = f.chars().take_while(|c| c.is_ascii_digit()).count();
+    (1..=2).contains(&digits)
+        && f[digits..]
+            .chars()
+            .next()
+            .is_none_or(|c| c.is_whitespace() || c == '\u{3000}')
+}
+
 fn pieces(rows: &[Row]) -> Vec<Piece> {
     let mut out = Vec::new();
     for row in rows {
+        let filled: Vec<&str> = row
+            .cells
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .collect();
+        if filled.len() >= 2 && is_section_number(filled[0]) {
+            // A section heading spread over cells (`１ | 目 | 的`, `２ 予算額 | 48億…`): one piece,
+            // as a sheet's cell or a text line holds it.
+            out.push(Piece {
+                text: filled.join(" "),
+                location: row.location(),
+                column: row.tabular.then(|| row.column(0)),
+            });
+            continue;
+        }
         for (c, cell) in row.cells.iter().enumerate() {
             for part in cell.split('\n') {
                 let t = part.trim();
@@ -394,16 +422,13 @@ fn parse_pieces(
     let mut packages: Vec<Package> = Vec::new();
     for (k, &s) in starts.iter().enumerate() {
         let e = starts.get(k + 1).copied().unwrap_or(pieces.len());
-        let mut pkg = read_package(&pieces[s..e], titles, era, doc_year, out);
-        if pkg.title.is_none() {
-            // A sheet or page that prints the title above `１　目　的`.
-            pkg.title = pieces[s.saturating_sub(3)..s].iter().rev().find_map(|p| {
-                titles
-                    .iter()
-                    .find(|t| compact(t) == compact(&p.text))
-                    .cloned()
-            });
-        }
+        // A sheet or page that prints the title above `１　目　的` (a long title wrapped over two
+        // or three lines); else the title is looked for inside the package.
+        let above = (1..=3.min(s)).find_map(|k| {
+            let text: String = pieces[s - k..s].iter().map(|p| compact(&p.text)).collect();
+            titles.iter().find(|t| compact(t) == text).cloned()
+        });
+        let pkg = read_package(&pieces[s..e], titles, above, era, doc_year, out);
         packages.push(pkg);
     }
     // Detail pages: `（<package title> ①、④～⑦）` then `１ ○新<item name>` … `(2) 予算額 ４２億…`.
@@ -419,11 +444,15 @@ fn parse_pieces(
 fn read_package(
     pieces: &[Piece],
     titles: &[String],
+    title: Option<String>,
     era: Era,
     doc_year: Option<i64>,
     out: &mut FamilyOutput,
 ) -> Package {
-    let mut pkg = Package::default();
+    let mut pkg = Package {
+        title,
+        ..Package::default()
+    };
     let mut current: Option<usize> = None;
     let mut division: Option<usize> = None;
     let mut sub_head: Option<(String, String)> = None;
@@ -446,6 +475,28 @@ fn read_package(
                 pkg.total = Some((a.0, a.1, p.clone()));
             }
             continue;
+        }
+        // The bracket may wrap onto the next lines of a PDF: read it to its closing bracket.
+        let mut p = p;
+        let mut c = c;
+        let joined;
+        if c.starts_with('(') && c.contains("当初予算額") && !c.contains(')') {
+            let mut text = p.text.clone();
+            let mut k = i;
+            while k < pieces.len() && k < i + 4 && !compact(&text).contains(')') {
+                text.push_str(&pieces[k].text);
+                k += 1;
+            }
+            if compact(&text).contains("補正予算額") && compact(&text).contains(')') {
+                joined = Piece {
+                    text,
+                    location: p.location.clone(),
+                    column: p.column,
+                };
+                p = &joined;
+                c = compact(&p.text);
+                i = k;
+            }
         }
         if c.starts_with('(') && c.contains("当初予算額") && c.contains("補正予算額") {
             let folded = fold_width(&p.text).into_owned();

@@ -179,6 +179,49 @@ pub fn streams(doc: &Document) -> Vec<Stream> {
     out
 }
 
+/// The tables of a PDF as grids, for the families that read grids (a 予算の概要, a 目次, the
+/// generic parser): the rows of [`pdf_page_rows`], one grid per run of pages with the same
+/// columns (a table continued on the next page stays one grid), each row with its page line.
+pub fn pdf_grids(doc: &Document) -> Vec<Grid> {
+    let mut grids: Vec<Grid> = Vec::new();
+    let mut width_of_last = None;
+    for page in &doc.pages {
+        let rows = pdf_page_rows(page);
+        let width = rows
+            .iter()
+            .filter(|r| r.tabular)
+            .map(|r| r.cells.len())
+            .max();
+        let Some(width) = width else {
+            width_of_last = None;
+            continue;
+        };
+        if width_of_last != Some(width) || grids.is_empty() {
+            grids.push(Grid {
+                name: format!("page {}", page.number),
+                sheet: None,
+                page: Some(page.number),
+                origin: (0, 0),
+                row_lines: Vec::new(),
+                rows: Vec::new(),
+                merged: Vec::new(),
+            });
+        }
+        width_of_last = Some(width);
+        let grid = grids.last_mut().expect("a grid was pushed");
+        for r in rows {
+            grid.row_lines.push(r.line.unwrap_or(0).max(0) as u32);
+            grid.rows.push(
+                r.cells
+                    .into_iter()
+                    .map(yosan_extractors::Cell::text)
+                    .collect(),
+            );
+        }
+    }
+    grids
+}
+
 /// Most cells of one PDF page put into columns (a form page has a few hundred).
 const MAX_PDF_CELLS: usize = 4_000;
 
@@ -257,8 +300,8 @@ fn word_parts(
     ]
 }
 
-/// Splits a PDF line into cells: words closer than about one character are one cell (`5 款`,
-/// `☐ 新規 ☑ 拡充`), a wider gap starts the next cell.
+/// Splits a PDF line into cells: words closer than one and a half characters are one cell (`5 款`,
+/// `☐ 新規 ☑ 拡充`, `①　中小企業…` with its full-width space), a wider gap starts the next cell.
 fn pdf_cells(
     line: &yosan_extractors::TextLine,
     glyphs: &[yosan_extractors::Glyph],
@@ -284,7 +327,7 @@ fn pdf_cells(
         }
         let size = if w.font_size > 0.0 { w.font_size } else { 10.0 };
         let joined = match (prev, cells.last_mut()) {
-            (Some((x1, prev_size)), Some(c)) if w.bbox.x0 - x1 < 0.9 * size.max(prev_size) => {
+            (Some((x1, prev_size)), Some(c)) if w.bbox.x0 - x1 < 1.5 * size.max(prev_size) => {
                 c.text.push(' ');
                 c.text.push_str(w.text.trim());
                 c.x1 = c.x1.max(w.bbox.x1);
@@ -313,6 +356,12 @@ fn overlaps(a: (f32, f32), b: (f32, f32)) -> bool {
 fn is_figure(c: &PdfCell) -> bool {
     let t: String = c.text.chars().filter(|ch| !ch.is_whitespace()).collect();
     t.chars().any(|ch| ch.is_ascii_digit()) && super::common::is_amount_token(&t)
+}
+
+/// True for a dash printed for none: set left, centred or right in its cell, it says nothing
+/// about where the column is, so it makes no column and is placed by where it starts.
+fn is_dash(c: &PdfCell) -> bool {
+    matches!(c.text.trim(), "-" | "－" | "―" | "—" | "‐" | "ー" | "一")
 }
 
 /// Groups spans into columns, narrowest first: a span overlapping no column starts one, a span
@@ -371,7 +420,7 @@ fn pdf_columns(lines: &[Vec<PdfCell>]) -> Vec<f32> {
     let texts = cluster(
         cells
             .iter()
-            .filter(|c| !is_figure(c))
+            .filter(|c| !is_figure(c) && !is_dash(c))
             .map(|c| (c.x0, c.x1))
             .filter(|s| !figures.iter().any(|f| overlaps(*f, *s)))
             .collect(),
