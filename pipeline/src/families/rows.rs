@@ -300,8 +300,22 @@ fn word_parts(
     ]
 }
 
-/// Splits a PDF line into cells: words closer than one and a half characters are one cell (`5 款`,
-/// `☐ 新規 ☑ 拡充`, `①　中小企業…` with its full-width space), a wider gap starts the next cell.
+/// The widest gap, in characters, that still joins a word to the cell text before it: under one
+/// character, and up to one and a half after a short head such as a numbering mark or a spaced
+/// heading's character (`①　中小企業…`, `ア　設備導入…`, `１　目　的`, printed with full-width
+/// spaces). Tight tables leave little more than a character between columns, so a longer text
+/// does not get the wider gap.
+fn joining_gap(before: &str) -> f32 {
+    // A figure is no head: `556` set right beside a note set left is two cells.
+    if before.chars().count() <= 3 && !before.chars().any(|c| c.is_ascii_digit()) {
+        1.6
+    } else {
+        0.9
+    }
+}
+
+/// Splits a PDF line into cells: words closer than [`joining_gap`] are one cell (`5 款`,
+/// `☐ 新規 ☑ 拡充`, `①　中小企業…`), a wider gap starts the next cell.
 fn pdf_cells(
     line: &yosan_extractors::TextLine,
     glyphs: &[yosan_extractors::Glyph],
@@ -327,7 +341,9 @@ fn pdf_cells(
         }
         let size = if w.font_size > 0.0 { w.font_size } else { 10.0 };
         let joined = match (prev, cells.last_mut()) {
-            (Some((x1, prev_size)), Some(c)) if w.bbox.x0 - x1 < 1.5 * size.max(prev_size) => {
+            (Some((x1, prev_size)), Some(c))
+                if w.bbox.x0 - x1 < joining_gap(&c.text) * size.max(prev_size) =>
+            {
                 c.text.push(' ');
                 c.text.push_str(w.text.trim());
                 c.x1 = c.x1.max(w.bbox.x1);

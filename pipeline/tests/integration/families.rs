@@ -804,6 +804,79 @@ fn golden_excel_and_text_renderings_agree() {
     }
 }
 
+/// The amounts of a document by path, measure, fiscal year and phase (the printed column header is
+/// left out: a PDF may print it wrapped or spaced differently), each key with its amounts sorted.
+fn amounts_by_key(
+    lines: &[BudgetLine],
+) -> BTreeMap<(Vec<String>, String, i64, String), Vec<Option<i64>>> {
+    let mut out: BTreeMap<_, Vec<Option<i64>>> = BTreeMap::new();
+    for l in lines {
+        out.entry((
+            l.path.clone(),
+            l.measure.clone(),
+            l.fiscal_year,
+            l.phase.as_str().to_string(),
+        ))
+        .or_default()
+        .push(l.amount_yen);
+    }
+    for v in out.values_mut() {
+        v.sort();
+    }
+    out
+}
+
+#[test]
+fn golden_text_excel_and_pdf_renderings_agree() {
+    let results = fixtures();
+    // Each seed's forms: the text, the workbook, and the workbook printed to PDF by two
+    // renderers of different geometry (LibreOffice; the generator's own reportlab drawing).
+    let forms = [
+        (
+            "yokohama/r4_plan_layout.txt",
+            [
+                "yokohama/r4_plan_workbook.xlsx",
+                "yokohama/r4_plan_workbook_libreoffice.pdf",
+                "yokohama/r4_plan_workbook_reportlab.pdf",
+            ],
+        ),
+        (
+            "foundation/kip_r4_plan.md",
+            [
+                "foundation/kip_r4_plan_workbook.xlsx",
+                "foundation/kip_r4_plan_workbook_libreoffice.pdf",
+                "foundation/kip_r4_plan_workbook_reportlab.pdf",
+            ],
+        ),
+        (
+            "press/r6_press_release.txt",
+            [
+                "press/r6_press_tables.xlsx",
+                "press/r6_press_tables_libreoffice.pdf",
+                "press/r6_press_tables_reportlab.pdf",
+            ],
+        ),
+    ];
+    for (text, others) in forms {
+        let a = amounts_by_key(lines_of(&results, text));
+        assert!(a.len() > 50, "{text}: {} amounts", a.len());
+        for other in others {
+            let doc = results
+                .iter()
+                .find(|r| r.record.source_file.ends_with(other))
+                .unwrap_or_else(|| panic!("no fixture {other}"));
+            assert_eq!(doc.record.status.as_str(), "ok", "{other}");
+            let b = amounts_by_key(&doc.lines);
+            let only_text: Vec<_> = a.iter().filter(|(k, v)| b.get(*k) != Some(v)).collect();
+            let only_other: Vec<_> = b.iter().filter(|(k, v)| a.get(*k) != Some(v)).collect();
+            assert!(
+                only_text.is_empty() && only_other.is_empty(),
+                "{text} vs {other}:\nonly or different in text: {only_text:#?}\nonly or different in {other}: {only_other:#?}"
+            );
+        }
+    }
+}
+
 /// 神奈川県 令和6年度 press material, package 1: (name, 当初 in 万円, 補正 in 万円).
 const PACKAGE_1: [(&str, Option<i64>, Option<i64>); 22] = [
     ("中小企業生産性向上促進事業費補助", Some(425_062), None),
