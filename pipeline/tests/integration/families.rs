@@ -833,6 +833,22 @@ fn golden_text_excel_and_pdf_renderings_agree() {
     // renderers of different geometry (LibreOffice; the generator's own reportlab drawing).
     let forms = [
         (
+            "yokohama/r3_plan_pdftotext.txt",
+            [
+                "yokohama/r3_plan_index_workbook.xlsx",
+                "yokohama/r3_plan_index_workbook_libreoffice.pdf",
+                "yokohama/r3_plan_index_workbook_reportlab.pdf",
+            ],
+        ),
+        (
+            "prose/yokohama_r4_slides.txt",
+            [
+                "prose/yokohama_r4_slides_workbook.xlsx",
+                "prose/yokohama_r4_slides_workbook_libreoffice.pdf",
+                "prose/yokohama_r4_slides_workbook_reportlab.pdf",
+            ],
+        ),
+        (
             "yokohama/r4_plan_layout.txt",
             [
                 "yokohama/r4_plan_workbook.xlsx",
@@ -859,7 +875,7 @@ fn golden_text_excel_and_pdf_renderings_agree() {
     ];
     for (text, others) in forms {
         let a = amounts_by_key(lines_of(&results, text));
-        assert!(a.len() > 50, "{text}: {} amounts", a.len());
+        assert!(a.len() > 10, "{text}: {} amounts", a.len());
         for other in others {
             let doc = results
                 .iter()
