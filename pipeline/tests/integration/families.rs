@@ -662,6 +662,25 @@ fn seeds_r4_project_sheets_every_amount_to_the_yen() {
 }
 
 #[test]
+fn golden_r4_pdf_renderings_project_sheets_every_amount_to_the_yen() {
+    let results = fixtures();
+    for (file, what) in [
+        (
+            "yokohama/r4_plan_workbook_libreoffice.pdf",
+            "PDF printed by LibreOffice",
+        ),
+        (
+            "yokohama/r4_plan_workbook_reportlab.pdf",
+            "PDF drawn with reportlab",
+        ),
+    ] {
+        let lines = lines_of(&results, file);
+        assert_project_sheets(lines, what);
+        assert!(lines.iter().all(|l| l.page.is_some()), "{what}");
+    }
+}
+
+#[test]
 fn golden_r4_workbook_project_sheets_every_amount_to_the_yen() {
     let results = fixtures();
     let lines = lines_of(&results, "yokohama/r4_plan_workbook.xlsx");
@@ -1114,10 +1133,19 @@ fn seeds_press_release_items_divisions_and_total_with_their_years() {
 #[test]
 fn golden_press_workbook_package_tables() {
     let results = fixtures();
-    assert_press_package_1(
-        lines_of(&results, "press/r6_press_tables.xlsx"),
-        "Excel rendering",
-    );
+    for (file, what) in [
+        ("press/r6_press_tables.xlsx", "Excel rendering"),
+        (
+            "press/r6_press_tables_libreoffice.pdf",
+            "PDF printed by LibreOffice",
+        ),
+        (
+            "press/r6_press_tables_reportlab.pdf",
+            "PDF drawn with reportlab",
+        ),
+    ] {
+        assert_press_package_1(lines_of(&results, file), what);
+    }
 }
 
 #[test]
@@ -1191,7 +1219,23 @@ fn seeds_foundation_plan_sections_agree_with_the_summary_table() {
 #[test]
 fn seeds_slides_amounts_in_sentences_with_their_years() {
     let Some(results) = seeds() else { return };
-    let lines = lines_of(&results, "002_");
+    assert_slides(lines_of(&results, "002_"));
+}
+
+#[test]
+fn golden_slides_workbook_and_pdf_renderings_amounts_with_their_years() {
+    let results = fixtures();
+    for file in [
+        "prose/yokohama_r4_slides_workbook.xlsx",
+        "prose/yokohama_r4_slides_workbook_libreoffice.pdf",
+        "prose/yokohama_r4_slides_workbook_reportlab.pdf",
+    ] {
+        assert_slides(lines_of(&results, file));
+    }
+}
+
+/// Seed 002's ア/イ/ウ and 総予算額 with this year's and last year's amounts.
+fn assert_slides(lines: &[BudgetLine]) {
     let get = |name: &str, year: i64| {
         let found: Vec<&BudgetLine> = lines
             .iter()
