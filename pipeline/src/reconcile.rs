@@ -119,6 +119,9 @@ fn common_tail(a: &[String], b: &[String]) -> usize {
         .count()
 }
 
+/// Where a line was printed: page, sheet and row.
+type RowAt<'a> = (Option<i32>, &'a Option<String>, Option<i32>);
+
 /// The generic parser's family id.
 const GENERIC: &str = "generic";
 
@@ -375,8 +378,7 @@ pub fn reconcile(lines: &[BudgetLine]) -> Reconciliation {
                 // A row printing several amounts of one path and measure (the 増△減 of 総額 and
                 // of 一財+市債 in a 目次 row; of 金額, 国, 県 … in a 財源内訳 row) cannot say which
                 // of them another row repeats: such lines are not paired inside the document.
-                let mut per_row: BTreeMap<(Option<i32>, &Option<String>, Option<i32>), usize> =
-                    BTreeMap::new();
+                let mut per_row: BTreeMap<RowAt, usize> = BTreeMap::new();
                 for &i in same {
                     let l = &lines[i];
                     *per_row.entry((l.page, &l.sheet, l.row)).or_default() += 1;

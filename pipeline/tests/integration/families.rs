@@ -823,11 +823,12 @@ fn golden_excel_and_text_renderings_agree() {
     }
 }
 
+/// Path, measure, fiscal year and phase.
+type KeyNoLabel = (Vec<String>, String, i64, String);
+
 /// The amounts of a document by path, measure, fiscal year and phase (the printed column header is
 /// left out: a PDF may print it wrapped or spaced differently), each key with its amounts sorted.
-fn amounts_by_key(
-    lines: &[BudgetLine],
-) -> BTreeMap<(Vec<String>, String, i64, String), Vec<Option<i64>>> {
+fn amounts_by_key(lines: &[BudgetLine]) -> BTreeMap<KeyNoLabel, Vec<Option<i64>>> {
     let mut out: BTreeMap<_, Vec<Option<i64>>> = BTreeMap::new();
     for l in lines {
         out.entry((
