@@ -455,8 +455,8 @@ fn pdf_columns(lines: &[Vec<PdfCell>]) -> Vec<f32> {
     while i + 1 < edges.len() {
         let text = !columns[i].1;
         let together = lines.iter().filter(|l| l.len() >= 2).any(|l| {
-            let cols: Vec<usize> = l.iter().map(|c| column_of(&edges, c)).collect();
-            cols.contains(&i) && cols.contains(&(i + 1))
+            l.iter().any(|c| column_of(&edges, c) == i)
+                && l.iter().any(|c| column_of(&edges, c) == i + 1)
         });
         if text && !together {
             edges.remove(i);
@@ -470,10 +470,10 @@ fn pdf_columns(lines: &[Vec<PdfCell>]) -> Vec<f32> {
 
 /// The column of a cell: the first whose right edge lies right of the cell's start.
 fn column_of(edges: &[f32], c: &PdfCell) -> usize {
+    // Edges are sorted: the first edge right of the cell's start.
     edges
-        .iter()
-        .position(|&r| r > c.x0 + 1.0)
-        .unwrap_or(edges.len().saturating_sub(1))
+        .partition_point(|&r| r <= c.x0 + 1.0)
+        .min(edges.len().saturating_sub(1))
 }
 
 /// The rows of one PDF page: a line of several cells becomes a table row whose cells sit in the
