@@ -157,6 +157,8 @@ pub fn budget_lines_frame(lines: &[BudgetLine]) -> PolarsResult<DataFrame> {
         bbox.finish().into_series().into_column(),
         s("check", |l| l.check.as_str()),
         os("check_detail", |l| l.check_detail.as_deref()),
+        os("note", |l| l.note.as_deref()),
+        list_str_col("marks", lines, |l| &l.marks),
     ];
     DataFrame::new_infer_height(columns)
 }

@@ -475,7 +475,7 @@ fn process_bytes(
     res: &mut DocResult,
 ) {
     let name = input.name.clone();
-    let doc = match yosan_extractors::extract(bytes, &name, opts) {
+    let mut doc = match yosan_extractors::extract(bytes, &name, opts) {
         Ok(doc) => doc,
         Err(e) => {
             res.record.format = yosan_extractors::detect(bytes, &name).as_str().to_string();
@@ -490,6 +490,13 @@ fn process_bytes(
         .to_string();
     res.record.encoding = doc.encoding.clone();
     res.record.units = doc.unit_count() as i32;
+    // A PDF's tables, put into columns from the positions of its words, for the families that
+    // read grids.
+    let pdf_grids_synthesised =
+        doc.format == Some(yosan_extractors::Format::Pdf) && doc.grids.is_empty();
+    if pdf_grids_synthesised {
+        doc.grids = families::rows::pdf_grids(&doc);
+    }
     for d in &doc.diagnostics {
         res.diagnostics
             .push(DiagnosticRecord::from_diagnostic(&name, None, d));
@@ -552,6 +559,9 @@ fn process_bytes(
         return;
     };
     res.record.family = Some(family.id().to_string());
+    if pdf_grids_synthesised && family.builds_own_pdf_tables() {
+        doc.grids.clear();
+    }
     let out: FamilyOutput = family.parse(&doc, &ctx);
     for d in &out.diagnostics {
         res.diagnostics

@@ -140,6 +140,10 @@ pub struct BudgetLine {
     pub bbox: Option<[f32; 4]>,
     pub check: Check,
     pub check_detail: Option<String>,
+    /// Text printed with the amount that explains it (the 増減説明 of a 細事業 row).
+    pub note: Option<String>,
+    /// Marks printed with the line's item: 新規, 拡充, 新, 一部新, 再掲.
+    pub marks: Vec<String>,
 }
 
 impl BudgetLine {

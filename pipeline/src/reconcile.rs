@@ -16,15 +16,21 @@
 //! in one, a bureau name or nothing in another); it only breaks ties: when a name occurs several
 //! times in one source (a `その他` under several parents), a line is paired with the line of the
 //! other source that shares the longest path tail with it, and only when each is the other's
-//! unique best match. A name left ambiguous is not paired (a `reconcile.ambiguous` info diagnostic
-//! says so). Lines whose accounts are both known and differ are not paired.
+//! unique best match. One exception: when the best matches in a source are one amount printed
+//! twice in that document (see below: a 目次 row and the project sheet repeating it, same path,
+//! different rows and headers), the other source's line is paired with each of them, so a
+//! 令和3年度 plan's figure is compared with both places the 令和4年度 plan prints it. A name left
+//! ambiguous is not paired (a `reconcile.ambiguous` info diagnostic says so). Lines whose accounts
+//! are both known and differ are not paired.
 //!
 //! Pairs are formed between different source files, and inside one source file between lines
 //! whose whole normalised paths (and printed codes, where both have one) are equal but which were
 //! read on different rows under different column headers: the same amount printed twice in one
 //! document, such as a summary table and the section that details it, or an open-data file's
 //! 予算前額 of one year against the previous year's 予算見積額. (Two rows under the same header
-//! are two items of one table, not one amount printed twice.) Inside one document, a path must
+//! are two items of one table, not one amount printed twice; nor is a row that prints several
+//! amounts of one path and measure, such as the 増△減 of 総額 and of 一財+市債, paired inside its
+//! document: which of them another row repeats cannot be told.) Inside one document, a path must
 //! name the line's parent too, and lines of the generic parser are not paired: a bare name, or a
 //! generic table's row name (`事業費` in each of a plan's project sheets), could be any of several
 //! items. When a name occurs
@@ -112,6 +118,9 @@ fn common_tail(a: &[String], b: &[String]) -> usize {
         .take_while(|(x, y)| x == y)
         .count()
 }
+
+/// Where a line was printed: page, sheet and row.
+type RowAt<'a> = (Option<i32>, &'a Option<String>, Option<i32>);
 
 /// The generic parser's family id.
 const GENERIC: &str = "generic";
@@ -214,15 +223,33 @@ fn accounts_conflict(a: &BudgetLine, b: &BudgetLine) -> bool {
     matches!((&a.account, &b.account), (Some(x), Some(y)) if x != y)
 }
 
-/// Pairs the lines of two sources inside one key group: mutual unique best matches by common
-/// path tail. Returns the pairs and whether some line was left ambiguous.
+/// True when lines `i` and `j` of one source are one amount printed twice in that document: the
+/// same whole normalised path, read on different rows under different column headers, with no
+/// printed code or account telling them apart (a 目次 row and the project sheet that repeats it).
+fn printed_twice(lines: &[BudgetLine], norms: &BTreeMap<usize, Norm>, i: usize, j: usize) -> bool {
+    let (a, b) = (&lines[i], &lines[j]);
+    a.path.len() >= 2
+        && a.family != GENERIC
+        && b.family != GENERIC
+        && norms[&i].path == norms[&j].path
+        && (a.page, &a.sheet, a.row) != (b.page, &b.sheet, b.row)
+        && norms[&i].label != norms[&j].label
+        && !codes_conflict(a, b)
+        && !accounts_conflict(a, b)
+}
+
+/// Pairs the lines of two sources inside one key group: mutual best matches by common path tail
+/// (then by equal column header). A line's best match is one line, or several lines that are one
+/// amount printed twice in their document ([`printed_twice`]): then the line is paired with each
+/// of them, so the other document is compared with every place that amount was printed. Returns
+/// the pairs and whether some line was left ambiguous.
 fn pair_sources(
     lines: &[BudgetLine],
     norms: &BTreeMap<usize, Norm>,
     a_ids: &[usize],
     b_ids: &[usize],
 ) -> (Vec<(usize, usize)>, bool) {
-    let best = |from: usize, among: &[usize]| -> Option<usize> {
+    let best = |from: usize, among: &[usize]| -> Vec<usize> {
         let nf = &norms[&from];
         let scored: Vec<((usize, bool), usize)> = among
             .iter()
@@ -232,21 +259,33 @@ fn pair_sources(
                 ((common_tail(&nf.path, &no.path), nf.label == no.label), o)
             })
             .collect();
-        let top = scored.iter().map(|(s, _)| *s).max()?;
-        let mut winners = scored.iter().filter(|(s, _)| *s == top);
-        let first = winners.next()?.1;
-        if winners.next().is_some() {
-            None
+        let Some(top) = scored.iter().map(|(s, _)| *s).max() else {
+            return Vec::new();
+        };
+        let winners: Vec<usize> = scored
+            .iter()
+            .filter(|(s, _)| *s == top)
+            .map(|&(_, o)| o)
+            .collect();
+        let one_amount = winners.iter().enumerate().all(|(x, &i)| {
+            winners[x + 1..]
+                .iter()
+                .all(|&j| printed_twice(lines, norms, i, j))
+        });
+        if one_amount {
+            winners
         } else {
-            Some(first)
+            Vec::new()
         }
     };
     let mut pairs = Vec::new();
     let mut ambiguous = false;
     for &a in a_ids {
-        match best(a, b_ids) {
-            Some(b) if best(b, a_ids) == Some(a) => pairs.push((a, b)),
-            _ => ambiguous = true,
+        let found = best(a, b_ids);
+        if !found.is_empty() && found.iter().all(|&b| best(b, a_ids).contains(&a)) {
+            pairs.extend(found.into_iter().map(|b| (a, b)));
+        } else {
+            ambiguous = true;
         }
     }
     (pairs, ambiguous)
@@ -336,15 +375,27 @@ pub fn reconcile(lines: &[BudgetLine]) -> Reconciliation {
                 }
             }
             for same in by_path.values() {
+                // A row printing several amounts of one path and measure (the 増△減 of 総額 and
+                // of 一財+市債 in a 目次 row; of 金額, 国, 県 … in a 財源内訳 row) cannot say which
+                // of them another row repeats: such lines are not paired inside the document.
+                let mut per_row: BTreeMap<RowAt, usize> = BTreeMap::new();
+                for &i in same {
+                    let l = &lines[i];
+                    *per_row.entry((l.page, &l.sheet, l.row)).or_default() += 1;
+                }
+                let alone = |i: usize| {
+                    let l = &lines[i];
+                    per_row[&(l.page, &l.sheet, l.row)] == 1
+                };
                 for (x, &i) in same.iter().enumerate() {
+                    if !alone(i) {
+                        continue;
+                    }
                     // Each line is paired with the first later line it can be compared with.
-                    let partner = same[x + 1..].iter().copied().find(|&j| {
-                        let (a, b) = (&lines[i], &lines[j]);
-                        (a.page, &a.sheet, a.row) != (b.page, &b.sheet, b.row)
-                            && norms[&i].label != norms[&j].label
-                            && !codes_conflict(a, b)
-                            && !accounts_conflict(a, b)
-                    });
+                    let partner = same[x + 1..]
+                        .iter()
+                        .copied()
+                        .find(|&j| alone(j) && printed_twice(lines, &norms, i, j));
                     if let Some(j) = partner {
                         pairs.push((i, j));
                     }
@@ -552,6 +603,83 @@ mod tests {
         assert_eq!(r.rows[0].status, "match");
         assert_eq!(r.rows[0].tolerance_yen, 0);
         assert_eq!(r.rows[0].source_a, "a.txt");
+    }
+
+    #[test]
+    fn an_amount_printed_twice_in_one_document_is_compared_with_both_places() {
+        let path = ["経済局", "5款1項3目", "工業技術支援センター事業"];
+        let at = |src: &str, row: i32, label: &str, yen: i64| {
+            let mut l = line(src, &path, Some(yen), "千円");
+            l.row = Some(row);
+            l.measure_label = label.into();
+            l
+        };
+        // The 令和3年度 plan's own figure; the 令和4年度 plan prints last year's in its 目次 and
+        // again in the project sheet's 財源内訳, where it was misprinted.
+        let lines = vec![
+            at("r3.txt", 16, "本年度 総額", 93_064_000),
+            at("r4.txt", 24, "令和3年度 総額", 93_064_000),
+            at("r4.txt", 472, "金額", 93_000_000),
+        ];
+        let r = reconcile(&lines);
+        let rows: Vec<_> = r
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    r.source_a.as_str(),
+                    r.source_b.as_str(),
+                    r.amount_yen_b,
+                    r.status.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(rows.len(), 3, "{rows:#?}");
+        assert!(rows.contains(&("r3.txt", "r4.txt", Some(93_064_000), "match")));
+        assert!(rows.contains(&("r3.txt", "r4.txt", Some(93_000_000), "mismatch")));
+        assert!(rows.contains(&("r4.txt", "r4.txt", Some(93_000_000), "mismatch")));
+        assert!(!r
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "reconcile.ambiguous"));
+        // Two rows under one header are two items, not one amount twice: still ambiguous.
+        let lines = vec![
+            at("r3.txt", 16, "本年度 総額", 93_064_000),
+            at("r4.txt", 24, "金額", 93_064_000),
+            at("r4.txt", 25, "金額", 1_000),
+        ];
+        let r = reconcile(&lines);
+        assert!(r.rows.is_empty(), "{:#?}", r.rows);
+        assert!(r
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "reconcile.ambiguous"));
+    }
+
+    #[test]
+    fn a_row_with_several_amounts_of_one_measure_is_not_paired_inside_its_document() {
+        let at = |row: i32, label: &str, yen: i64| {
+            let mut l = line(
+                "r4.txt",
+                &["経済局", "工業技術支援センター事業"],
+                Some(yen),
+                "千円",
+            );
+            l.measure = "change".into();
+            l.row = Some(row);
+            l.measure_label = label.into();
+            l
+        };
+        // The 目次 prints the 増△減 of 総額 and of 一財+市債; the sheet the 増△減 of 金額 and
+        // of each source of funds. None of them is known to repeat one of the others.
+        let lines = vec![
+            at(24, "増△減 総額", -8_274_000),
+            at(24, "増△減 一財+市債", -6_368_000),
+            at(473, "増△減 金額", -8_274_000),
+            at(473, "増△減 一般財源", -6_368_000),
+        ];
+        let r = reconcile(&lines);
+        assert!(r.rows.is_empty(), "{:#?}", r.rows);
     }
 
     #[test]

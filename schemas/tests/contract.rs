@@ -86,6 +86,8 @@ fn tables_and_column_order_are_the_contract() {
             "bbox",
             "check",
             "check_detail",
+            "note",
+            "marks",
         ]
     );
     assert_eq!(
@@ -159,6 +161,8 @@ fn column_types_and_nullability() {
         ("page", "Int32", true),
         ("bbox", "List<Float32>", true),
         ("check_detail", "Utf8", true),
+        ("note", "Utf8", true),
+        ("marks", "List<Utf8>", false),
     ];
     for (name, dtype, nullable) in expect {
         let c = bl.column(name).unwrap();

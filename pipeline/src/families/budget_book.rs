@@ -107,6 +107,10 @@ impl Family for BudgetBook {
         "budget books (予算書): 歳入歳出予算事項別明細書 with 款/項/目, 本年度・前年度予算額, 比較, 財源内訳, 節 and 説明, from PDF spreads or sheets; also 第1表 and 第1条"
     }
 
+    fn builds_own_pdf_tables(&self) -> bool {
+        true
+    }
+
     fn recognise(&self, doc: &Document) -> bool {
         // The title, or the column headers of the 明細書 (本年度予算額 and 前年度予算額 over the 目
         // rows, 区分 / 説明 over the 節 rows), on the pages of a PDF or a text file.

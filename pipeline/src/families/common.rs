@@ -42,7 +42,25 @@ pub struct SplitLine {
 }
 
 pub fn split_trailing_amounts(text: &str) -> SplitLine {
-    let tokens: Vec<&str> = text.split_whitespace().collect();
+    let mut tokens: Vec<&str> = text.split_whitespace().collect();
+    // A mark set in the next cell can touch the last figure when a form is printed to PDF
+    // (`8,612○`): split it off.
+    let mut glued_mark = None;
+    if let Some(last) = tokens.last().copied() {
+        if !is_mark(last) && !is_amount_token(last) {
+            if let Some((i, ch)) = last.char_indices().last() {
+                let (figure, mark) = last.split_at(i);
+                if is_mark(&ch.to_string()) && is_amount_token(figure) {
+                    tokens.pop();
+                    tokens.push(figure);
+                    glued_mark = Some(mark);
+                }
+            }
+        }
+    }
+    if let Some(m) = glued_mark {
+        tokens.push(m);
+    }
     let mut end = tokens.len();
     let mut marks = Vec::new();
     while end > 0 && is_mark(tokens[end - 1]) {
@@ -159,6 +177,16 @@ pub fn compact(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_mark_touching_the_last_figure_is_split_off() {
+        let s = split_trailing_amounts("1中小企業 379,682 217,529 40,628 8,612○");
+        assert_eq!(s.amounts, vec!["379,682", "217,529", "40,628", "8,612"]);
+        assert_eq!(s.marks, vec!["○"]);
+        assert_eq!(s.label, "1中小企業");
+        let s = split_trailing_amounts("事業名○");
+        assert!(s.amounts.is_empty());
+    }
+
     use super::*;
 
     #[test]

@@ -7,8 +7,13 @@
 //! its header (`令和4年度 10月補正予算額 A` → 2022, revised; `令和3年度 当初予算額 B` → 2021,
 //! initial); percentage columns are skipped (not money). Amounts in parentheses are reference
 //! figures outside the sums (`(貸与予定額) (400,000)`).
+//!
+//! The document's sections that repeat the hierarchy with amounts (`主要事業の概要`,
+//! `III 事業計画`) are read by [`super::foundation_plan`] and checked against the table.
 
+use super::checks::Tally;
 use super::common::{compact, is_total_name, label, numbering_rank, unit_above_grid, unit_in};
+use super::foundation_plan;
 use super::{Family, FamilyOutput};
 use crate::context::DocContext;
 use crate::model::Phase;
@@ -53,6 +58,18 @@ impl Family for FoundationSummary {
                 "family.no_table",
                 "予算の概要 recognised but no rows with amounts were found",
             ));
+            return out;
+        }
+        // The plan's sections repeat the hierarchy with amounts: read and check them against
+        // the table.
+        let table_count = out.lines.len();
+        let mut tally = Tally::default();
+        foundation_plan::parse(doc, ctx, ID, &mut out.lines, table_count, &mut tally);
+        out.checks_ok += tally.ok;
+        out.checks_mismatch += tally.mismatches.len();
+        for m in tally.mismatches {
+            out.diagnostics
+                .push(Diagnostic::warning("check.mismatch", m));
         }
         out
     }

@@ -9,12 +9,17 @@ use crate::model::BudgetLine;
 use yosan_extractors::{Diagnostic, Document};
 
 pub mod budget_book;
+pub mod checks;
 pub mod common;
+pub mod foundation_plan;
 pub mod foundation_summary;
 pub mod generic;
 pub mod open_data;
+pub mod press_release;
+pub mod prose;
+pub mod rows;
 pub mod settlement_card;
-pub mod yokohama_index;
+pub mod yokohama;
 
 /// What a family produced from one document.
 #[derive(Debug, Default)]
@@ -48,15 +53,24 @@ pub trait Family: Sync + Send {
     fn recognise(&self, doc: &Document) -> bool;
     /// Parses the document. Problems are diagnostics; a family never panics on odd input.
     fn parse(&self, doc: &Document, ctx: &DocContext) -> FamilyOutput;
+    /// True for a family that rebuilds a PDF's tables from its words and ruling lines itself
+    /// (`crate::layout`): it is given the PDF without the grids that `rows::pdf_grids` puts
+    /// together from line columns for the families that read grids, so that no table is read
+    /// twice.
+    fn builds_own_pdf_tables(&self) -> bool {
+        false
+    }
 }
 
 /// Every family, in the order they are tried.
 pub static FAMILIES: &[&dyn Family] = &[
     &budget_book::BudgetBook,
-    &yokohama_index::YokohamaPlanIndex,
+    &yokohama::YokohamaProjectPlan,
+    &press_release::PressRelease,
     &foundation_summary::FoundationSummary,
     &settlement_card::SettlementCard,
     &open_data::OpenDataBudget,
+    &prose::ProseBudget,
     // The fallback: must stay last, so that it never takes a document another family knows.
     &generic::GenericTable,
 ];

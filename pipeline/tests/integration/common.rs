@@ -150,3 +150,29 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .map(|(rel, p)| (rel, std::fs::read(&p).unwrap_or_default()))
         .collect()
 }
+
+/// A fixture's golden output (`fixtures/expected/<rel>.jsonl`): its document record and its
+/// budget lines, as JSON. Tests that run a fixture in another setting compare with it instead of
+/// a count written into the test.
+pub fn golden(rel: &str) -> (serde_json::Value, Vec<serde_json::Value>) {
+    let path = root()
+        .join("fixtures/expected")
+        .join(format!("{rel}.jsonl"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut record = serde_json::Value::Null;
+    let mut lines = Vec::new();
+    for l in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(l).expect("golden line is JSON");
+        if let Some(d) = v.get("document") {
+            record = d.clone();
+        } else if v.get("diagnostic").is_none() {
+            lines.push(v);
+        }
+    }
+    assert_eq!(
+        record["lines"].as_u64(),
+        Some(lines.len() as u64),
+        "{rel}: the golden's record counts its lines"
+    );
+    (record, lines)
+}

@@ -36,12 +36,21 @@ pub fn make_corpus(dir: &Path) {
 /// The fixture folders `make_corpus` copies.
 const CORPUS_FAMILIES: [&str; 3] = ["foundation", "open_data", "yokohama"];
 
-/// How many fixture documents `make_corpus` copies.
-pub fn fixture_count() -> usize {
+/// The fixture documents `make_corpus` copies, as `inputs/<family>/<file>`.
+pub fn fixture_files() -> Vec<String> {
     CORPUS_FAMILIES
         .iter()
-        .map(|f| crate::common::files(&root().join("fixtures/inputs").join(f), false).len())
-        .sum()
+        .flat_map(|f| {
+            crate::common::files(&root().join("fixtures/inputs").join(f), false)
+                .into_iter()
+                .map(move |(rel, _)| format!("inputs/{f}/{rel}"))
+        })
+        .collect()
+}
+
+/// How many fixture documents `make_corpus` copies.
+pub fn fixture_count() -> usize {
+    fixture_files().len()
 }
 
 pub fn options(dir: &Path, out: &Path, full: bool) -> IngestOptions {
@@ -124,6 +133,7 @@ fn incremental_run_after_change_remove_add_equals_a_full_rebuild() {
     assert_eq!((first.processed, first.reused), (fixture_count(), 0));
     change_remove_add(&dir);
     let second = run(&dir, &inc, false);
+    // One file removed and one added: as many documents as before; all reused but the CSV.
     assert_eq!(
         (
             second.documents,
@@ -131,8 +141,8 @@ fn incremental_run_after_change_remove_add_equals_a_full_rebuild() {
             second.processed,
             second.removed
         ),
-        (4, 2, 2, 1),
-        "kip and r4 reused; the CSV and the copy processed; r3 removed: {second:?}"
+        (fixture_count(), fixture_count() - 2, 2, 1),
+        "the rest reused; the CSV and the copy processed; r3 removed: {second:?}"
     );
     let full = dir.join("out-full");
     let rebuilt = run(&dir, &full, true);
@@ -150,7 +160,10 @@ fn incremental_run_after_change_remove_add_equals_a_full_rebuild() {
         .flatten()
         .map(str::to_string)
         .collect();
-    assert!(!names.iter().any(|n| n.contains("r3_plan")), "{names:?}");
+    assert!(
+        !names.iter().any(|n| n.contains("r3_plan_pdftotext")),
+        "{names:?}"
+    );
     assert!(
         names.iter().any(|n| n.contains("r4_plan_layout_copy")),
         "{names:?}"
@@ -162,7 +175,7 @@ fn incremental_run_after_change_remove_add_equals_a_full_rebuild() {
         .str()
         .unwrap()
         .iter()
-        .filter(|f| f.is_some_and(|f| f.contains("r3_plan")))
+        .filter(|f| f.is_some_and(|f| f.contains("r3_plan_pdftotext")))
         .count();
     assert_eq!(from_r3, 0, "rows of the removed file are dropped");
 }
@@ -221,10 +234,16 @@ fn incremental_changed_declarations_reprocess_only_the_files_they_cover() {
     );
     assert_ne!(manifest, edited, "the r3 declaration was edited");
     std::fs::write(dir.join("sources.json"), edited).unwrap();
+    // The edited declaration covers the 令和3年度 plan in each of its forms.
+    let covered = fixture_files()
+        .iter()
+        .filter(|f| f.starts_with("inputs/yokohama/r3_"))
+        .count();
+    assert!(covered >= 1);
     let again = run(&dir, &out, false);
     assert_eq!(
         (again.processed, again.reused),
-        (1, fixture_count() - 1),
+        (covered, fixture_count() - covered),
         "{again:?}"
     );
     let full = dir.join("full");
@@ -296,23 +315,23 @@ fn incremental_dry_run_lists_each_file_and_writes_nothing() {
     let entries = plan(&options(&dir, &out, false)).expect("plan");
     let actions: BTreeMap<String, PlanAction> =
         entries.iter().map(|e| (e.file.clone(), e.action)).collect();
-    let expect = [
-        ("inputs/foundation/kip_r4_plan.md", PlanAction::Unchanged),
+    // Every fixture file copied is unchanged but the three edited.
+    let mut expect: BTreeMap<String, PlanAction> = fixture_files()
+        .into_iter()
+        .map(|f| (f, PlanAction::Unchanged))
+        .collect();
+    for (f, a) in [
         (
             "inputs/open_data/ward_budget_sample_cp932.csv",
             PlanAction::Changed,
         ),
         ("inputs/yokohama/r3_plan_pdftotext.txt", PlanAction::Removed),
-        ("inputs/yokohama/r4_plan_layout.txt", PlanAction::Unchanged),
         ("inputs/yokohama/r4_plan_layout_copy.txt", PlanAction::New),
-    ];
-    assert_eq!(
-        actions,
-        expect
-            .iter()
-            .map(|(f, a)| (f.to_string(), *a))
-            .collect::<BTreeMap<_, _>>()
-    );
+    ] {
+        expect.insert(f.to_string(), a);
+    }
+    assert!(expect.contains_key("inputs/foundation/kip_r4_plan.md"));
+    assert_eq!(actions, expect);
     let changed = entries
         .iter()
         .find(|e| e.action == PlanAction::Changed)
@@ -343,10 +362,11 @@ fn incremental_dry_run_lists_each_file_and_writes_nothing() {
         text.contains("removed    inputs/yokohama/r3_plan_pdftotext.txt"),
         "{text}"
     );
-    assert!(
-        text.contains("1 new, 1 changed, 2 unchanged, 1 removed: 2 to process"),
-        "{text}"
+    let tally = format!(
+        "1 new, 1 changed, {} unchanged, 1 removed: 2 to process",
+        fixture_count() - 2
     );
+    assert!(text.contains(&tally), "{tally} in {text}");
     assert_eq!(snapshot(&dir), before);
 }
 
@@ -355,7 +375,8 @@ fn incremental_partitions_larger_than_a_row_group_are_complete_sorted_and_equal_
     let dir = temp_dir("inc-big");
     let inputs = dir.join("inputs");
     std::fs::create_dir_all(&inputs).unwrap();
-    // 30 copies of the 令和4年度 plan: 30 × 52 lines in the 2022 partition, more than a row group.
+    // 30 copies of the 令和4年度 plan: 30 times the plan's 2022 lines (as its golden holds them)
+    // in the 2022 partition, more than a row group.
     let plan = std::fs::read(root().join("fixtures/inputs/yokohama/r4_plan_layout.txt")).unwrap();
     for i in 0..30 {
         std::fs::write(inputs.join(format!("r4_{i:02}.txt")), &plan).unwrap();
@@ -370,7 +391,13 @@ fn incremental_partitions_larger_than_a_row_group_are_complete_sorted_and_equal_
     let part = crate::common::read_table(
         &out.join("budget_lines/jurisdiction=141003-横浜市/year=2022/part-0.parquet"),
     );
-    assert_eq!(part.height(), 30 * 52);
+    let (_, golden) = crate::common::golden("yokohama/r4_plan_layout.txt");
+    let per_copy = golden
+        .iter()
+        .filter(|l| l["fiscal_year"].as_i64() == Some(2022))
+        .count();
+    assert!(per_copy > 0);
+    assert_eq!(part.height(), 30 * per_copy);
     assert!(part.height() > yosan::dataset::ROW_GROUP_ROWS);
     let files: Vec<&str> = part
         .column("source_file")

@@ -17,6 +17,7 @@ mod corpus;
 mod corpus_book;
 mod dataset;
 mod docs;
+mod families;
 mod generic;
 mod golden;
 mod hostile;

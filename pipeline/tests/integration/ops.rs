@@ -109,7 +109,9 @@ fn ops_abandoned_worker_cannot_touch_the_output_when_it_wakes_up() {
     let out = dir.join("out");
     let mut o = options(&dir, &out, true);
     o.doc_timeout = Some(Duration::from_secs(2));
-    o.stall = Some(("kip_r4".into(), Duration::from_secs(4)));
+    // One document stalls (the name must match no other fixture: kip_r4_plan_workbook.xlsx too
+    // starts with kip_r4_plan).
+    o.stall = Some(("kip_r4_plan.md".into(), Duration::from_secs(4)));
     let summary = ingest(&o, &|_| {}).unwrap();
     assert_eq!(summary.failed, 1);
     assert_eq!(summary.diagnostics_by_code.get("limit.timeout"), Some(&1));

@@ -21,7 +21,7 @@ fn seeds_reconciliation_r3_plan_and_r4_plan_agree_on_2021_figures() {
     let out = temp_dir("recon-seeds").join("out");
     let summary = ingest(
         &IngestOptions {
-            inputs: vec![pick("000_"), pick("001_")],
+            inputs: vec![pick("000_"), pick("001_"), pick("002_")],
             sources: Some(root().join("fixtures/seeds-manifest/sources.json")),
             out: out.clone(),
             ..Default::default()
@@ -56,42 +56,60 @@ fn seeds_reconciliation_r3_plan_and_r4_plan_agree_on_2021_figures() {
             status.str().unwrap().get(i).unwrap().to_string(),
         ));
     }
-    let get = |name: &str, m: &str| {
-        rows.iter()
-            .find(|r| {
-                r.0 == name
-                    && r.1 == m
-                    && r.2 == 2021
-                    && r.5.contains("000_")
-                    && r.6.contains("001_")
+    // Every pair of two sources for a name, measure and 令和3年度.
+    let pairs = |name: &str, m: &str, a: &str, b: &str| {
+        let found: Vec<_> = rows
+            .iter()
+            .filter(|r| {
+                r.0 == name && r.1 == m && r.2 == 2021 && r.5.contains(a) && r.6.contains(b)
             })
-            .unwrap_or_else(|| panic!("no 000/001 pair for {name} {m}: {rows:#?}"))
+            .collect();
+        assert!(
+            !found.is_empty(),
+            "no {a}/{b} pair for {name} {m}: {rows:#?}"
+        );
+        found
     };
-    // The projects in both 目次 tables agree on their 令和3年度 figures ...
+    // The projects in both plans agree on their 令和3年度 figures: the 令和3年度 plan's 目次
+    // against the 令和4年度 plan's 目次 and, for the budget, its project sheet's 財源内訳, which
+    // prints last year's 金額 again (two pairs) ...
     for (name, budget, general) in [
         ("工業技術支援センター事業", 93_064_000, 39_800_000),
         ("小規模事業者への支援強化事業", 22_000_000, 22_000_000),
         ("減債基金積立金(市工連)", 2_745_000, 0),
     ] {
-        let r = get(name, "budget");
-        assert_eq!(
-            (r.3, r.4, r.7.as_str()),
-            (Some(budget), Some(budget), "match"),
-            "{name}"
-        );
-        let r = get(name, "funding_general_and_bonds");
-        assert_eq!(
-            (r.3, r.4, r.7.as_str()),
-            (Some(general), Some(general), "match"),
-            "{name}"
-        );
+        let found = pairs(name, "budget", "000_", "001_");
+        assert_eq!(found.len(), 2, "目次 and sheet of 001: {found:#?}");
+        for r in found {
+            assert_eq!(
+                (r.3, r.4, r.7.as_str()),
+                (Some(budget), Some(budget), "match"),
+                "{name}"
+            );
+        }
+        for r in pairs(name, "funding_general_and_bonds", "000_", "001_") {
+            assert_eq!(
+                (r.3, r.4, r.7.as_str()),
+                (Some(general), Some(general), "match"),
+                "{name}"
+            );
+        }
     }
     // ... except one the 令和4年度 plan restates: listed with both amounts, never merged.
-    let r = get("ものづくり経営基盤強化事業", "budget");
+    let found = pairs("ものづくり経営基盤強化事業", "budget", "000_", "001_");
+    assert!(found
+        .iter()
+        .all(|r| (r.3, r.4, r.7.as_str()) == (Some(134_070_000), Some(91_056_000), "mismatch")));
+    // The slides' 2,260万円 (令和3年度) against the 令和3年度 plan's 22,600 千円, compared within the
+    // 万円 truncation (the 令和4年度 plan does not list the project).
+    let found = pairs("「グローバル拠点都市」推進事業", "budget", "000_", "002_");
+    assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(
-        (r.3, r.4, r.7.as_str()),
-        (Some(134_070_000), Some(91_056_000), "mismatch")
+        (found[0].3, found[0].4, found[0].7.as_str()),
+        (Some(22_600_000), Some(22_600_000), "match")
     );
+    let tolerance = rows_tolerance(&df, "「グローバル拠点都市」推進事業", "002_");
+    assert_eq!(tolerance, Some(9_999));
     // The summary, the manifest and the diagnostics say the same.
     let matches = rows.iter().filter(|r| r.7 == "match").count();
     let mismatches = rows.len() - matches;
@@ -135,4 +153,16 @@ fn seeds_reconciliation_r3_plan_and_r4_plan_agree_on_2021_figures() {
     // Every line is still there: reconciliation adds a table, it never drops lines.
     let lines = read_table(&out.join("budget_lines"));
     assert_eq!(lines.height(), summary.lines);
+}
+
+/// The tolerance of the reconciliation row of `name` against a source named like `source_b`.
+fn rows_tolerance(df: &polars::prelude::DataFrame, name: &str, source_b: &str) -> Option<i64> {
+    let path = df.column("path").unwrap().list().unwrap().clone();
+    let sb = df.column("source_b").unwrap().str().unwrap().clone();
+    let tol = df.column("tolerance_yen").unwrap().i64().unwrap().clone();
+    (0..df.height()).find_map(|i| {
+        let p = path.get_as_series(i)?;
+        let last = p.str().ok()?.get(p.len() - 1)?.to_string();
+        (last == name && sb.get(i)?.contains(source_b)).then(|| tol.get(i))?
+    })
 }

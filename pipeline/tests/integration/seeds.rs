@@ -14,10 +14,31 @@ fn seeds() -> Option<Vec<yosan::ingest::DocResult>> {
     ))
 }
 
+fn fixtures() -> Vec<yosan::ingest::DocResult> {
+    let f = root().join("fixtures");
+    process_dir(&f.join("inputs"), Some(&f.join("sources.json")))
+}
+
 #[test]
 fn seeds_r3_index_every_amount_and_the_total_checks() {
     let Some(results) = seeds() else { return };
-    let lines = lines_of(&results, "000_");
+    assert_r3_index(lines_of(&results, "000_"));
+}
+
+#[test]
+fn golden_r3_index_excel_and_pdf_renderings_every_amount() {
+    let results = fixtures();
+    for file in [
+        "yokohama/r3_plan_index_workbook.xlsx",
+        "yokohama/r3_plan_index_workbook_libreoffice.pdf",
+        "yokohama/r3_plan_index_workbook_reportlab.pdf",
+    ] {
+        assert_r3_index(lines_of(&results, file));
+    }
+}
+
+/// Seed 000's 目次: thirteen rows of six amounts, the sub-projects under their project, 計 checked.
+fn assert_r3_index(lines: &[yosan::model::BudgetLine]) {
     assert_eq!(lines.len(), 13 * 6, "13 rows of six amounts");
     assert!(lines
         .iter()
@@ -93,7 +114,14 @@ fn seeds_r3_index_every_amount_and_the_total_checks() {
 #[test]
 fn seeds_r4_index_every_amount_and_the_total_checks() {
     let Some(results) = seeds() else { return };
-    let lines = lines_of(&results, "001_");
+    // The 目次's lines (its columns are headed 総額 and 一財+市債); the project sheets follow.
+    let all = lines_of(&results, "001_");
+    let lines: Vec<_> = all
+        .iter()
+        .filter(|l| l.measure_label.ends_with("総額") || l.measure_label.ends_with("一財+市債"))
+        .cloned()
+        .collect();
+    let lines = &lines[..];
     assert_eq!(lines.len(), 13 * 6);
     let expect = [
         (
@@ -185,7 +213,31 @@ fn seeds_r4_index_every_amount_and_the_total_checks() {
 #[test]
 fn seeds_foundation_summary_every_row_with_years_and_phases() {
     let Some(results) = seeds() else { return };
-    let lines = lines_of(&results, "004_");
+    assert_foundation_summary(lines_of(&results, "004_"));
+}
+
+#[test]
+fn golden_foundation_summary_excel_and_pdf_renderings_every_row() {
+    let results = fixtures();
+    for file in [
+        "foundation/kip_r4_plan_workbook.xlsx",
+        "foundation/kip_r4_plan_workbook_libreoffice.pdf",
+        "foundation/kip_r4_plan_workbook_reportlab.pdf",
+    ] {
+        assert_foundation_summary(lines_of(&results, file));
+    }
+}
+
+/// Seed 004's 予算の概要: every row with its years and phases, `-` as none, the reference row
+/// out of the sums, 合計 checked.
+fn assert_foundation_summary(all: &[yosan::model::BudgetLine]) {
+    // The table's lines (under its 予算額 columns); the plan's sections follow.
+    let lines: Vec<_> = all
+        .iter()
+        .filter(|l| l.measure_label.contains("予算額"))
+        .cloned()
+        .collect();
+    let lines = &lines[..];
     assert!(lines.iter().all(|l| l.jurisdiction_code.is_none()
         && l.jurisdiction_name == "公益財団法人神奈川産業振興センター"));
     let a = find(lines, "企業経営に対する支援", "budget", 2022);

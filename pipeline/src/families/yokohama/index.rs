@@ -1,19 +1,17 @@
-//! 事業計画書 目次 (様式①) of Yokohama's bureau project plans: one row per project and
-//! sub-project with 総額 and 一財+市債 for this year and last year and their 増△減, closed by a 計
-//! line.
+//! The 様式① 目次 of a bureau's 事業計画書: one row per project and sub-project with 総額 and
+//! 一財+市債 for this year and last year and their 増△減, closed by a 計 line.
 //!
-//! Recognised by the form mark `様式①` together with the column words `総額` and `一財+市債`.
 //! Read from a grid when the table survived extraction as cells (the 令和4年度 form, tab-separated
 //! text, spreadsheets), otherwise from text lines, taking the amounts from the end of each line and
 //! gathering wrapped names from the lines before it (the 令和3年度 form as pdftotext prints it).
 //! Without a year header (the text form) the columns follow the form's fixed order: this year,
 //! last year, 増△減.
 
-use super::common::{
+use crate::context::DocContext;
+use crate::families::common::{
     compact, is_mark, is_total_name, label, lines, numbering_rank, split_trailing_amounts, unit_in,
 };
-use super::{Family, FamilyOutput};
-use crate::context::DocContext;
+use crate::families::FamilyOutput;
 use crate::model::Phase;
 use crate::table::{Amount, ColumnSpec, Difference, HierRow, HierTable, Location, RowKind};
 use regex::Regex;
@@ -24,56 +22,34 @@ use yosan_normalize::era::parse_fiscal_year;
 use yosan_normalize::numbering::split_numbering;
 use yosan_normalize::width::fold_width;
 
-pub struct YokohamaPlanIndex;
-
-const ID: &str = "yokohama_project_plan";
-
-impl Family for YokohamaPlanIndex {
-    fn id(&self) -> &'static str {
-        ID
+/// True when the document holds a 様式① 目次: the form mark and the column word 一財+市債.
+pub fn recognise(doc: &Document) -> bool {
+    let mut form = false;
+    let mut cols = false;
+    for (_, l) in lines(doc).take(400) {
+        let c = compact(&l.text);
+        form |= c.contains("様式①");
+        cols |= c.contains("一財+市債");
     }
-    fn recognises(&self) -> &'static str {
-        "the form mark 様式① with the column words 総額 and 一財+市債 (事業計画書目次)"
-    }
-    fn recognise(&self, doc: &Document) -> bool {
-        let mut form = false;
-        let mut cols = false;
-        for (_, l) in lines(doc).take(400) {
-            let c = compact(&l.text);
-            form |= c.contains("様式①");
-            cols |= c.contains("一財+市債");
-        }
-        for g in &doc.grids {
-            for row in g.rows.iter().take(40) {
-                for cell in row {
-                    let c = compact(&cell.text);
-                    form |= c.contains("様式①");
-                    cols |= c.contains("一財+市債");
-                }
+    for g in &doc.grids {
+        for row in g.rows.iter().take(40) {
+            for cell in row {
+                let c = compact(&cell.text);
+                form |= c.contains("様式①");
+                cols |= c.contains("一財+市債");
             }
         }
-        form && cols
     }
-    fn parse(&self, doc: &Document, ctx: &DocContext) -> FamilyOutput {
-        let mut out = FamilyOutput::default();
-        let prefix = index_prefix(doc);
-        let table =
-            grid_table(doc, ctx, &prefix).or_else(|| line_table(doc, ctx, &prefix, &mut out));
-        match table {
-            Some(t) if !t.rows.is_empty() => {
-                let (lines, report) = t.emit(ctx, ID);
-                out.add_table(lines, report);
-            }
-            _ => out.diagnostics.push(Diagnostic::error(
-                "family.no_table",
-                "様式① 目次 recognised but no table rows with six amounts were found",
-            )),
-        }
-        out
-    }
+    form && cols
 }
 
-fn kanko_re() -> &'static Regex {
+/// The 目次 table, read from a grid when it survived extraction as cells, else from text lines.
+pub fn table(doc: &Document, ctx: &DocContext, out: &mut FamilyOutput) -> Option<HierTable> {
+    let prefix = index_prefix(doc);
+    grid_table(doc, ctx, &prefix).or_else(|| line_table(doc, ctx, &prefix, out))
+}
+
+pub(super) fn kanko_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| Regex::new(r"(\d+)\s*款\s*(\d+)\s*項\s*(\d+)\s*目").expect("static regex"))
 }
@@ -205,9 +181,41 @@ fn differences() -> Vec<Difference> {
 
 /// Builds the hierarchy from rows of (label, amounts): numbered `1` rows are projects, `(1)` rows
 /// their parts, 計 the total.
+/// Splits a 計画書頁 printed against the name (`10工業技術支援センター事業`, as a form printed to PDF
+/// can set them) when it is the page that follows the last one seen: a name that starts with a
+/// figure of its own (`3D技術支援`) is left whole.
+fn split_glued_page(text: &str, last_page: Option<u32>) -> Option<(u32, String)> {
+    let t = text.trim();
+    let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let rest = &t[digits.len()..];
+    let next = rest.chars().next()?;
+    if digits.is_empty() || next.is_ascii() || next.is_whitespace() {
+        return None;
+    }
+    let page: u32 = digits.parse().ok()?;
+    (page == last_page.map_or(1, |p| p + 1)).then(|| (page, format!("{digits} {rest}")))
+}
+
 fn build_rows(raw: Vec<(String, Vec<Amount>, Location)>) -> Vec<HierRow> {
     let mut rows = Vec::new();
-    for (text, amounts, location) in raw {
+    let mut last_page: Option<u32> = None;
+    for (printed, amounts, location) in raw {
+        let text = match split_glued_page(&printed, last_page) {
+            Some((page, spaced)) => {
+                last_page = Some(page);
+                spaced
+            }
+            None => {
+                if let Some(p) = printed
+                    .split_whitespace()
+                    .next()
+                    .and_then(|t| t.parse::<u32>().ok())
+                {
+                    last_page = Some(p);
+                }
+                printed.clone()
+            }
+        };
         let (code, name) = split_numbering(&text);
         let name = if name.is_empty() { label(&text) } else { name };
         let kind = if code.is_none() && is_total_name(&name) {
@@ -221,7 +229,7 @@ fn build_rows(raw: Vec<(String, Vec<Amount>, Location)>) -> Vec<HierRow> {
         };
         rows.push(HierRow {
             code,
-            label_text: text.trim().to_string(),
+            label_text: printed.trim().to_string(),
             name: if kind == RowKind::Total {
                 "計".to_string()
             } else {
@@ -373,7 +381,7 @@ fn grid_unit(doc: &Document, grid: &Grid) -> Option<Unit> {
             }
         }
     }
-    super::common::unit_above_grid(doc, grid)
+    crate::families::common::unit_above_grid(doc, grid)
         .or_else(|| lines(doc).take(60).find_map(|(_, l)| unit_in(&l.text)))
 }
 
@@ -442,8 +450,12 @@ fn line_table(
             if total {
                 break;
             }
+        } else if c.contains("総額") {
+            // The column header ends the preamble: what was gathered above it (the title, the
+            // year header) names no row.
+            pending.clear();
+            continue;
         } else if c.is_empty()
-            || c.contains("総額")
             || c.contains("単位")
             || c.starts_with('[')
             || split.marks.len() == c.chars().count()
@@ -471,4 +483,24 @@ fn line_table(
         unit: Some(unit.unwrap_or(Unit::Thousand)),
         confidence: "high",
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_glued_page;
+
+    #[test]
+    fn a_page_number_glued_to_the_name_is_split_only_when_it_is_the_next_page() {
+        assert_eq!(
+            split_glued_page("10工業技術支援センター事業", Some(9)),
+            Some((10, "10 工業技術支援センター事業".to_string()))
+        );
+        assert_eq!(
+            split_glued_page("1中小企業経営総合支援事業", None).map(|p| p.0),
+            Some(1)
+        );
+        assert_eq!(split_glued_page("3D技術支援", Some(7)), None);
+        assert_eq!(split_glued_page("3 中小", Some(2)), None);
+        assert_eq!(split_glued_page("事業継続・展開支援事業", Some(11)), None);
+    }
 }
