@@ -191,21 +191,7 @@ fn where_(l: &BudgetLine) -> String {
 fn fmt_amount(v: Option<i64>) -> String {
     match v {
         None => "none".to_string(),
-        Some(v) => {
-            let s = v.unsigned_abs().to_string();
-            let mut out = String::new();
-            for (i, c) in s.chars().enumerate() {
-                if i > 0 && (s.len() - i).is_multiple_of(3) {
-                    out.push(',');
-                }
-                out.push(c);
-            }
-            if v < 0 {
-                format!("-{out} yen")
-            } else {
-                format!("{out} yen")
-            }
-        }
+        Some(v) => format!("{} yen", crate::table::fmt_yen(v)),
     }
 }
 

@@ -166,7 +166,8 @@ impl CellCheck {
     }
 }
 
-fn fmt_yen(v: i64) -> String {
+/// Formats yen with thousands separators (`-3,080,000`), for check details and messages.
+pub fn fmt_yen(v: i64) -> String {
     let s = v.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {

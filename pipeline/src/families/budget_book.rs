@@ -53,6 +53,7 @@ use crate::context::DocContext;
 use crate::families::{Family, FamilyOutput};
 use crate::layout::{self, Row, Table};
 use crate::model::{BudgetLine, Check, Direction, Phase};
+use crate::table::fmt_yen;
 use regex::Regex;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -2174,22 +2175,6 @@ fn diag_at(code: &str, row: &Row, message: String) -> Diagnostic {
         d = d.at(format!("row {r}"));
     }
     d
-}
-
-fn fmt_yen(v: i64) -> String {
-    let s = v.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if v < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
 }
 
 #[cfg(test)]

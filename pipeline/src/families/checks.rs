@@ -37,22 +37,7 @@ pub fn record(line: &mut BudgetLine, ok: bool, detail: &str) {
     });
 }
 
-/// Formats yen with thousands separators (`-3,080,000`).
-pub fn fmt_yen(v: i64) -> String {
-    let s = v.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if v < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
+pub use crate::table::fmt_yen;
 
 /// The amount of line `i`, with a blank (no line) as 0 and a none mark (`-`) as 0.
 fn value(lines: &[BudgetLine], i: Option<usize>) -> i64 {

@@ -48,7 +48,7 @@ use super::common::{compact, label};
 use super::{Family, FamilyOutput};
 use crate::context::{DocContext, JurisdictionRef};
 use crate::model::{BudgetLine, Check, Direction, Phase};
-use crate::table::{Amount, ColumnSpec, HierRow, HierTable, Location, RowKind};
+use crate::table::{fmt_yen, Amount, ColumnSpec, HierRow, HierTable, Location, RowKind};
 use std::collections::{BTreeSet, HashMap};
 use yosan_extractors::{CellValue, Diagnostic, Document, Grid};
 use yosan_normalize::amount::Unit;
@@ -253,22 +253,6 @@ fn col_letters(mut c: u32) -> String {
     }
     s.reverse();
     String::from_utf8(s).unwrap_or_default()
-}
-
-fn fmt_yen(v: i64) -> String {
-    let s = v.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if v < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
 }
 
 /// A column of a tabular block.
