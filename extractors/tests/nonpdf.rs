@@ -533,12 +533,10 @@ fn corpus(rel: &str) -> Option<Vec<u8>> {
     }
 }
 
-/// Time limits are checked in release builds only.
+/// Prints how long an extraction took. Speed is measured in `make bench`, never asserted in a
+/// test: a busy machine must not fail the suite.
 fn check_time(what: &str, secs: f64, limit: f64) {
-    eprintln!("{what}: {secs:.3} s");
-    if !cfg!(debug_assertions) {
-        assert!(secs < limit, "{what} took {secs:.3} s (limit {limit} s)");
-    }
+    eprintln!("{what}: {secs:.3} s (bench target {limit} s)");
 }
 
 #[test]

@@ -19,14 +19,23 @@
 //! unique best match. A name left ambiguous is not paired (a `reconcile.ambiguous` info diagnostic
 //! says so). Lines whose accounts are both known and differ are not paired.
 //!
-//! Pairs are formed between different source files, and inside one source file between lines on
-//! different rows whose whole normalised paths are equal (the same line printed twice in one
-//! document, such as a summary table and the section that details it). When a name occurs
+//! Pairs are formed between different source files, and inside one source file between lines
+//! whose whole normalised paths (and printed codes, where both have one) are equal but which were
+//! read on different rows under different column headers: the same amount printed twice in one
+//! document, such as a summary table and the section that details it, or an open-data file's
+//! 予算前額 of one year against the previous year's 予算見積額. (Two rows under the same header
+//! are two items of one table, not one amount printed twice.) Inside one document, a path must
+//! name the line's parent too, and lines of the generic parser are not paired: a bare name, or a
+//! generic table's row name (`事業費` in each of a plan's project sheets), could be any of several
+//! items. When a name occurs
 //! several times in a source, a line printed under the same column header (`measure_label`) as
 //! the other source's line is preferred over one that is not, after the longest path tail.
 //!
 //! Printed totals (`is_total`) are not compared: two documents' 計 lines cover different sets of
 //! items as often as not (a 目次 of one year lists projects the next year's does not).
+//!
+//! A name shared by more than 2,000 lines of one body, year and measure is not paired (a
+//! `reconcile.group_too_large` note): such lines cannot be told apart, and pairing is quadratic.
 //!
 //! **Tolerance.** Amounts agree when |a − b| ≤ `tolerance_yen`: 0 when both were printed in the
 //! same unit, else the rounding of the coarser unit (999 yen when one source prints 千円 and the
@@ -95,14 +104,26 @@ fn norm(s: &str) -> String {
     yosan_schemas::fold_label(s)
 }
 
-/// Number of trailing path elements two lines share (after normalising).
-fn common_tail(a: &BudgetLine, b: &BudgetLine) -> usize {
-    a.path
-        .iter()
+/// Number of trailing elements two normalised paths share.
+fn common_tail(a: &[String], b: &[String]) -> usize {
+    a.iter()
         .rev()
-        .zip(b.path.iter().rev())
-        .take_while(|(x, y)| norm(x) == norm(y))
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
         .count()
+}
+
+/// The generic parser's family id.
+const GENERIC: &str = "generic";
+
+/// A group with more lines than this (one name printed thousands of times in a year) is not
+/// paired: its lines could not be told apart anyway, and pairing is quadratic.
+const MAX_GROUP: usize = 2_000;
+
+/// The normalised path and column header of a line, computed once per line of a group.
+struct Norm {
+    path: Vec<String>,
+    label: String,
 }
 
 fn unit_multiplier(label: &str) -> i64 {
@@ -179,6 +200,16 @@ fn fmt_amount(v: Option<i64>) -> String {
     }
 }
 
+/// True when two lines of equal paths print different numbers at the same level (two 目 of the
+/// same name under one 項, told apart only by their codes).
+fn codes_conflict(a: &BudgetLine, b: &BudgetLine) -> bool {
+    a.path_codes
+        .iter()
+        .rev()
+        .zip(b.path_codes.iter().rev())
+        .any(|(x, y)| !x.is_empty() && !y.is_empty() && norm(x) != norm(y))
+}
+
 fn accounts_conflict(a: &BudgetLine, b: &BudgetLine) -> bool {
     matches!((&a.account, &b.account), (Some(x), Some(y)) if x != y)
 }
@@ -187,16 +218,18 @@ fn accounts_conflict(a: &BudgetLine, b: &BudgetLine) -> bool {
 /// path tail. Returns the pairs and whether some line was left ambiguous.
 fn pair_sources(
     lines: &[BudgetLine],
+    norms: &BTreeMap<usize, Norm>,
     a_ids: &[usize],
     b_ids: &[usize],
 ) -> (Vec<(usize, usize)>, bool) {
     let best = |from: usize, among: &[usize]| -> Option<usize> {
+        let nf = &norms[&from];
         let scored: Vec<((usize, bool), usize)> = among
             .iter()
             .filter(|&&o| !accounts_conflict(&lines[from], &lines[o]))
             .map(|&o| {
-                let same_column = norm(&lines[from].measure_label) == norm(&lines[o].measure_label);
-                ((common_tail(&lines[from], &lines[o]), same_column), o)
+                let no = &norms[&o];
+                ((common_tail(&nf.path, &no.path), nf.label == no.label), o)
             })
             .collect();
         let top = scored.iter().map(|(s, _)| *s).max()?;
@@ -251,6 +284,39 @@ pub fn reconcile(lines: &[BudgetLine]) -> Reconciliation {
         if ids.len() < 2 {
             continue;
         }
+        if ids.len() > MAX_GROUP {
+            let l = &lines[ids[0]];
+            out.diagnostics.push(DiagnosticRecord {
+                source_file: l.source_file.clone(),
+                source_sha256: Some(l.source_sha256.clone()),
+                page: None,
+                sheet: None,
+                location: None,
+                code: "reconcile.group_too_large".to_string(),
+                severity: "info".to_string(),
+                message: format!(
+                    "{} {} {} {:?}: {} lines share this name; they are not compared",
+                    key.jurisdiction_name,
+                    key.fiscal_year,
+                    key.measure,
+                    key.name,
+                    ids.len()
+                ),
+            });
+            continue;
+        }
+        let norms: BTreeMap<usize, Norm> = ids
+            .iter()
+            .map(|&i| {
+                (
+                    i,
+                    Norm {
+                        path: lines[i].path.iter().map(|p| norm(p)).collect(),
+                        label: norm(&lines[i].measure_label),
+                    },
+                )
+            })
+            .collect();
         let mut by_source: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for &i in ids {
             by_source
@@ -261,19 +327,26 @@ pub fn reconcile(lines: &[BudgetLine]) -> Reconciliation {
         // Inside one source: the same whole path printed twice, on different rows (two columns
         // of one row, such as the 増△減 of 総額 and of 一財+市債, are different amounts).
         for ids in by_source.values() {
-            let mut by_path: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
+            let mut by_path: BTreeMap<&[String], Vec<usize>> = BTreeMap::new();
             for &i in ids {
-                by_path
-                    .entry(lines[i].path.iter().map(|p| norm(p)).collect())
-                    .or_default()
-                    .push(i);
+                // A bare name (no parent in its path) or a line of the generic parser (whose
+                // paths carry no context beyond its table) could be any of several items.
+                if lines[i].path.len() >= 2 && lines[i].family != GENERIC {
+                    by_path.entry(&norms[&i].path).or_default().push(i);
+                }
             }
             for same in by_path.values() {
-                for w in same.windows(2) {
-                    let (a, b) = (&lines[w[0]], &lines[w[1]]);
-                    let same_row = (a.page, &a.sheet, a.row) == (b.page, &b.sheet, b.row);
-                    if !same_row && !accounts_conflict(a, b) {
-                        pairs.push((w[0], w[1]));
+                for (x, &i) in same.iter().enumerate() {
+                    // Each line is paired with the first later line it can be compared with.
+                    let partner = same[x + 1..].iter().copied().find(|&j| {
+                        let (a, b) = (&lines[i], &lines[j]);
+                        (a.page, &a.sheet, a.row) != (b.page, &b.sheet, b.row)
+                            && norms[&i].label != norms[&j].label
+                            && !codes_conflict(a, b)
+                            && !accounts_conflict(a, b)
+                    });
+                    if let Some(j) = partner {
+                        pairs.push((i, j));
                     }
                 }
             }
@@ -282,7 +355,7 @@ pub fn reconcile(lines: &[BudgetLine]) -> Reconciliation {
         let sources: Vec<&Vec<usize>> = by_source.values().collect();
         for x in 0..sources.len() {
             for y in x + 1..sources.len() {
-                let (found, ambiguous) = pair_sources(lines, sources[x], sources[y]);
+                let (found, ambiguous) = pair_sources(lines, &norms, sources[x], sources[y]);
                 pairs.extend(found);
                 if ambiguous {
                     let a = &lines[sources[x][0]];
@@ -559,6 +632,63 @@ mod tests {
         let r = reconcile(&lines);
         assert_eq!(r.rows.len(), 1);
         assert_eq!(r.rows[0].status, "mismatch");
+    }
+
+    #[test]
+    fn inside_one_document_only_the_same_line_under_another_header_is_compared() {
+        let mut generic = line("od.csv", &["総務費", "広報費"], Some(1), "千円");
+        generic.family = "generic".into();
+        generic.row = Some(20);
+        generic.measure_label = "金額".into();
+        let bare = |row: i32, label: &str| {
+            let mut l = line("od.csv", &["広報費"], Some(2), "千円");
+            l.row = Some(row);
+            l.measure_label = label.into();
+            l
+        };
+        let at = |row: i32, label: &str, code: &str, yen: i64| {
+            let mut l = line("od.csv", &["総務費", "広報費"], Some(yen), "千円");
+            l.row = Some(row);
+            l.measure_label = label.into();
+            l.path_codes = vec!["2".into(), code.into()];
+            l
+        };
+        let lines = vec![
+            // 2022's 予算前額 (row 9) against 2021's 予算見積額 (row 3): one amount, twice.
+            at(3, "予算見積額", "1", 500),
+            at(9, "予算前額", "1", 500),
+            // Another item of the same name but another number, and a second row under the
+            // same header: neither is the same amount.
+            at(4, "予算見積額", "7", 900),
+            at(5, "予算見積額", "1", 800),
+            // Never paired inside one document: a generic line, bare names.
+            generic,
+            bare(30, "予算見積額"),
+            bare(31, "予算前額"),
+        ];
+        let r = reconcile(&lines);
+        assert_eq!(r.rows.len(), 2, "{:#?}", r.rows);
+        assert_eq!(r.matches(), 1);
+        // Row 5 (800) pairs with row 9 (500): a mismatch, reported.
+        assert_eq!(r.mismatches(), 1);
+    }
+
+    #[test]
+    fn a_name_printed_thousands_of_times_is_not_paired_and_says_so() {
+        let lines: Vec<BudgetLine> = (0..=MAX_GROUP)
+            .map(|i| {
+                line(
+                    if i % 2 == 0 { "a" } else { "b" },
+                    &["事務費"],
+                    Some(i as i64),
+                    "円",
+                )
+            })
+            .collect();
+        let r = reconcile(&lines);
+        assert!(r.rows.is_empty());
+        assert_eq!(r.diagnostics.len(), 1);
+        assert_eq!(r.diagnostics[0].code, "reconcile.group_too_large");
     }
 
     #[test]

@@ -107,6 +107,24 @@ pub fn show(dir: &Path, rows: usize) -> Result<String, String> {
             first.strip_prefix(dir).unwrap_or(first).display()
         );
     }
+    let recon_path = dir.join("reconciliation.parquet");
+    if recon_path.exists() {
+        let recon = read(&recon_path).map_err(err)?;
+        let mismatches = recon
+            .column("status")
+            .map_err(err)?
+            .str()
+            .map_err(err)?
+            .iter()
+            .filter(|s| *s == Some("mismatch"))
+            .count();
+        let _ = writeln!(
+            out,
+            "\nreconciliation: {} pairs, {} mismatches (see reconciliation.parquet)",
+            recon.height(),
+            mismatches
+        );
+    }
     let diags = read(&dir.join("diagnostics.parquet")).map_err(err)?;
     let _ = writeln!(
         out,

@@ -9,6 +9,7 @@
 //! (`令和4年度`, spread over the empty cells to its right) gives the year, the lower cell the
 //! measure (`総額`); a banner that names a difference (`増△減(3-2)`) makes its columns `change`.
 //!
+//!   Calendar years (`平成27年`, `2022年`: population as of a date) are not fiscal years.
 //! - **measure**: the dictionary's measure for the header once the year and any unit are taken
 //!   out of it; a header that only names a year (`令和4年度`) is taken as `budget`, as is usual for
 //!   the year columns of a plan. Headers with other words (`令和4年度 構成比`) are not amounts.
@@ -24,6 +25,10 @@
 //!   column, numbering styles nest (I > 1 > (1) > ア > ①, as [`super::common::numbering_rank`]);
 //!   numbers are split from names with `split_numbering`. `level` is the label column's header
 //!   (`款`, `事業`), else `項目`.
+//! - Columns of figures under any other header are not read; a `generic.column_unread` note names
+//!   each.
+//! - A row whose amounts are all in parentheses is a reference figure under the item above it
+//!   (`(貸与予定額) (400,000)`): kept, outside every sum.
 //! - **checks**: a row named 計 / 合計 at the top level is checked against the top-level items
 //!   above it, and a row with children against their sum (each column), as in
 //!   [`crate::table::HierTable`]; totals nested deeper are kept unchecked.
@@ -37,7 +42,7 @@ use super::{Family, FamilyOutput};
 use crate::context::DocContext;
 use crate::model::{Direction, Phase};
 use crate::table::{Amount, ColumnSpec, HierRow, HierTable, Location, RowKind};
-use yosan_extractors::{CellValue, Diagnostic, Document, Grid};
+use yosan_extractors::{Diagnostic, Document, Grid};
 use yosan_normalize::amount::Unit;
 use yosan_normalize::era::{era_of_year, find_fiscal_years, Era};
 use yosan_normalize::label::normalize_label;
@@ -111,6 +116,8 @@ struct Layout {
     /// (column, level word) of the label columns, left to right.
     labels: Vec<(usize, String)>,
     amounts: Vec<AmountCol>,
+    /// (column, header) of columns of figures under a header that is no amount header.
+    unread: Vec<(usize, String)>,
 }
 
 /// The text of a cell, trimmed.
@@ -142,7 +149,15 @@ fn banner_texts(grid: &Grid, banner: usize, width: usize) -> Vec<String> {
 /// Takes the fiscal years, units and column letters (`A`, `(B)`) out of a header, leaving what
 /// it says it measures.
 fn strip_header(key: &str, era: Option<Era>) -> (String, Option<i64>, Option<Unit>) {
-    let years = find_fiscal_years(key, era);
+    // Fiscal years only: `令和4年度`, `R4`, `FY2022`; a calendar year (`平成27年`, `2022年`) heads
+    // columns of other tables (population as of 1 January) and is left in the text.
+    let years: Vec<_> = find_fiscal_years(key, era)
+        .into_iter()
+        .filter(|(range, _)| {
+            let t = &key[range.clone()];
+            t.contains("年度") || !t.contains('年')
+        })
+        .collect();
     let year = years.first().map(|(_, y)| i64::from(*y));
     let mut rest = String::new();
     let mut last = 0;
@@ -200,9 +215,13 @@ fn classify(banner: &str, own: &str, era: Option<Era>) -> Option<AmountCol> {
     let b_entry = (!b_rest.is_empty())
         .then(|| yosan_schemas::lookup_header(&b_rest))
         .flatten();
-    let o_entry = (!o_rest.is_empty())
-        .then(|| yosan_schemas::lookup_header(&o_rest))
-        .flatten();
+    // The dictionary knows some headers with their year (`令和4年度10月補正予算額A`, whose phase
+    // the year-less words do not tell): the whole header first, then without year and unit.
+    let o_entry = yosan_schemas::lookup_header(own).or_else(|| {
+        (!o_rest.is_empty())
+            .then(|| yosan_schemas::lookup_header(&o_rest))
+            .flatten()
+    });
     let year = o_year.or(b_year);
     let entry = match (b_entry, o_entry) {
         (Some(b), _) if b.measure == "change" => Some(b),
@@ -310,10 +329,33 @@ fn layout(grid: &Grid, era: Option<Era>) -> Option<Layout> {
         let Some(first) = amounts.iter().map(|c| c.col).min() else {
             continue;
         };
+        // What the data rows of each column hold: names, codes (`1`, `(2)`) and figures.
+        let census = |c: usize| {
+            let (mut names, mut codes, mut figures) = (0, 0, 0);
+            for r in h + 1..grid.rows.len() {
+                if text(grid, r, c).is_empty() {
+                    continue;
+                }
+                if code_only(grid, r, c).is_some() {
+                    codes += 1;
+                } else if is_amount_cell(grid, r, c) {
+                    figures += 1;
+                } else {
+                    names += 1;
+                }
+            }
+            (names, codes, figures)
+        };
+        // Label columns: up to the last column of names left of the amounts; a column of codes
+        // counts when names follow it (a column of small numbers after the names is a count).
+        let last_names = (0..first).rev().find(|&c| {
+            let (names, codes, figures) = census(c);
+            names > 0 && names + codes > figures
+        });
         let mut labels = Vec::new();
-        for c in 0..first {
-            let used = (h + 1..grid.rows.len()).any(|r| !text(grid, r, c).is_empty());
-            if !used {
+        for c in 0..=last_names.unwrap_or(0) {
+            let (names, codes, figures) = census(c);
+            if last_names.is_none() || names + codes == 0 || figures > names + codes {
                 continue;
             }
             let own = compact(text(grid, h, c));
@@ -326,11 +368,26 @@ fn layout(grid: &Grid, era: Option<Era>) -> Option<Layout> {
         if labels.is_empty() {
             continue;
         }
+        // Columns of figures (or of bare numbers) that are neither labels nor amounts.
+        let unread = (0..grid.width())
+            .filter(|c| !amounts.iter().any(|a| a.col == *c) && !labels.iter().any(|l| l.0 == *c))
+            .filter(|&c| {
+                let (names, codes, figures) = census(c);
+                figures + codes > 0 && figures + codes > names
+            })
+            .map(|c| {
+                let above = banner
+                    .map(|b| compact(text(grid, b, c)))
+                    .unwrap_or_default();
+                (c, format!("{above}{}", compact(text(grid, h, c))))
+            })
+            .collect();
         return Some(Layout {
             header: h,
             banner,
             labels,
             amounts,
+            unread,
         });
     }
     None
@@ -364,14 +421,15 @@ fn table_unit(doc: &Document, grid: &Grid, lay: &Layout) -> Option<Unit> {
     })
 }
 
-/// A cell that is only a code: a number, or a numbering with no name (`1`, `(1)`, `Ⅱ`).
+/// A cell that is only a code: a short number, or a numbering with no name (`1`, `(1)`, `Ⅱ`).
 fn code_only(grid: &Grid, r: usize, c: usize) -> Option<String> {
     let cell = grid.cell(r, c);
     let t = cell.text.trim();
     if t.is_empty() {
         return None;
     }
-    if matches!(cell.value, CellValue::Number(_)) || t.chars().all(|ch| ch.is_ascii_digit()) {
+    // Item numbers are short: `1`, `12`, `305`; `1,379,383` is an amount.
+    if t.chars().count() <= 4 && t.chars().all(|ch| ch.is_ascii_digit()) {
         return Some(t.to_string());
     }
     match split_numbering(t) {
@@ -412,6 +470,18 @@ fn read_grid(doc: &Document, grid: &Grid, lay: &Layout, ctx: &DocContext, out: &
             Unit::Yen
         }
     };
+    for (c, head) in &lay.unread {
+        out.diagnostics.push(
+            Diagnostic::info(
+                "generic.column_unread",
+                format!(
+                    "column {} ({head:?}) holds figures, but its header names no fiscal year and no known amount; it is not read",
+                    c + 1
+                ),
+            )
+            .at(where_(lay.header).1),
+        );
+    }
     let mut columns = Vec::new();
     let mut cols = Vec::new();
     for a in &lay.amounts {
@@ -529,6 +599,29 @@ fn read_grid(doc: &Document, grid: &Grid, lay: &Layout, ctx: &DocContext, out: &
             }
             continue;
         };
+        // A row whose amounts are all in parentheses is a reference figure printed under the
+        // item above (`(貸与予定額) (400,000)`): kept, nested there, outside every sum.
+        let reference = has_amount && amounts.iter().filter(|a| !a.blank).all(|a| a.parenthesized);
+        if reference {
+            let mut path: Vec<(String, String)> = stacks[..=k]
+                .iter()
+                .flatten()
+                .map(|(_, c, n)| (c.clone(), n.clone()))
+                .collect();
+            path.push((code.clone(), name.clone()));
+            paths.push(path.clone());
+            table.rows.push(HierRow {
+                code: (!code.is_empty()).then_some(code),
+                name,
+                label_text: raw,
+                depth: path.len() - 1,
+                level: lay.labels[k].1.clone(),
+                kind: RowKind::Reference,
+                amounts,
+                location: location(grid, where_(r).0),
+            });
+            continue;
+        }
         // Upper label columns printed on this row replace their level; deeper ones end.
         for (pk, pcode, pname, _) in &parts[..parts.len() - 1] {
             stacks[*pk] = vec![(numbering_rank(pcode), pcode.clone(), pname.clone())];
@@ -674,6 +767,9 @@ mod tests {
         assert!(classify("", "事業名", era).is_none());
         let c = classify("", "2022年度予算額A", era).unwrap();
         assert_eq!((c.measure.as_str(), c.year), ("budget", Some(2022)));
+        // A calendar year is no fiscal year: population tables head their columns so.
+        assert!(classify("平成27年", "", era).is_none());
+        assert!(classify("平成26年", "人口", era).is_none());
     }
 
     #[test]
@@ -720,6 +816,42 @@ mod tests {
             .find(|l| l.is_total && l.measure == "funding_general")
             .unwrap();
         assert_eq!(total.check, crate::model::Check::Ok);
+    }
+
+    #[test]
+    fn parenthesised_rows_are_references_and_unknown_figure_columns_are_reported() {
+        let g = grid(&[
+            &["事業名", "件数", "令和4年度予算額", "令和3年度予算額"],
+            &["1 設備導入支援", "12", "1,000", "900"],
+            &["(1) 設備貸与事業", "3", "1,000", "900"],
+            &["(貸与予定額)", "", "(400)", "(500)"],
+            &["合計", "15", "1,000", "900"],
+        ]);
+        let lay = layout(&g, None).expect("layout");
+        assert_eq!(lay.unread.len(), 1, "the 件数 column");
+        let mut out = FamilyOutput::default();
+        read_grid(
+            &Document::default(),
+            &g,
+            &lay,
+            &DocContext::for_tests(),
+            &mut out,
+        );
+        assert!(out
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "generic.column_unread"));
+        let r = out
+            .lines
+            .iter()
+            .find(|l| {
+                l.path.last().map(String::as_str) == Some("(貸与予定額)") && l.fiscal_year == 2022
+            })
+            .unwrap();
+        assert_eq!(r.path, vec!["設備導入支援", "設備貸与事業", "(貸与予定額)"]);
+        assert_eq!(r.check, crate::model::Check::Unchecked);
+        assert_eq!(out.checks_mismatch, 0, "{:?}", out.diagnostics);
+        assert!(out.checks_ok >= 4);
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //! | 道府県税の状況 | title `…税の状況`, its `区分` header | revenue: 収入済額 → `settled`, 超過課税分 → `part` |
 //! | 性質別歳出の状況 | title, its `区分` header | expenditure: 決算額 → `settled`, 充当一般財源等 → `funding_general`, 経常経費充当一般財源等 → `recurring_general`; the 経常経費充当一般財源等計 and 歳入一般財源等 figures printed below that column |
 //! | 目的別歳出の状況 | title, its `区分` header | expenditure: 決算額(A) → `settled`, (A)のうち普通建設事業費 → `part`, (A)の充当一般財源等 → `funding_general` |
-//! | 収支状況 | the title `収支状況` beside a `区分` header whose columns name fiscal years | 歳入総額 / 歳出総額 / 積立金 / 繰上償還金 / 積立金取崩し額 → `settled`; 歳入歳出差引, 翌年度に繰り越すべき財源, 実質収支, 単年度収支, 実質単年度収支 → `balance` (direction `revenue`: a surplus is revenue carried into the next year); one line per year column (the card's year and the year before) |
+//! | 収支状況 | the title `収支状況` beside a `区分` header whose columns name fiscal years | 歳入総額 / 歳出総額 / 積立金 / 繰上償還金 / 積立金取崩し額 → `settled`; 歳入歳出差引, 翌年度に繰り越すべき財源, 実質収支, 単年度収支, 実質単年度収支 → `balance` (direction `revenue`: a surplus is revenue carried into the next year); one line per year column (the card's year and the year before), `measure_label` the row's name (the column headers only name the year) |
 //!
 //! In a tabular block, a column is a header cell in the `区分` row under which the data rows hold
 //! numbers; its amounts are the cells whose merged range overlaps the header's columns. A row's
@@ -124,7 +124,13 @@ enum BlockKind {
 }
 
 impl BlockKind {
+    /// The block a title names. A caption may follow the title in its cell
+    /// (`歳入の状況（単位：千円・％）`).
     fn of_title(key: &str) -> Option<BlockKind> {
+        let key = match key.find(['(', '（']) {
+            Some(at) if at > 0 => &key[..at],
+            _ => key,
+        };
         if key == "収支状況" {
             return Some(BlockKind::Balance);
         }
@@ -590,7 +596,10 @@ impl<'a> Card<'a> {
     /// The name a block's lines start their path with.
     fn block_name(title: &Item) -> String {
         let name = label(&title.text);
-        let compact_name: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+        let mut compact_name: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+        if let Some(at) = compact_name.find(['(', '（']).filter(|&at| at > 0) {
+            compact_name.truncate(at);
+        }
         compact_name
             .strip_suffix("の状況")
             .map(str::to_string)
@@ -599,6 +608,9 @@ impl<'a> Card<'a> {
 
     /// The unit of a block: a caption in the title's rows to the right of the title.
     fn block_unit(&self, title: &Item, right: usize) -> Option<Unit> {
+        if title.key.contains("単位") {
+            return Unit::from_caption(&title.key);
+        }
         self.items
             .iter()
             .filter(|i| i.r0 <= title.r1 && i.r1 >= title.r0 && i.c0 > title.c1 && i.c0 < right)
@@ -1132,8 +1144,8 @@ impl<'a> Card<'a> {
         out: &mut FamilyOutput,
     ) {
         let block = Self::block_name(title);
-        // The 区分 header: the nearest one at or above the title's last row, in its columns,
-        // whose row names fiscal years to the right.
+        // The 区分 header: the one nearest the title's first row (beside a vertical title, or
+        // just below a horizontal one), in its columns, whose row names fiscal years.
         let year_headers = |k: &Item| -> Vec<(Item, i64, Option<Unit>)> {
             let mut v: Vec<(Item, i64, Option<Unit>)> = self
                 .items
@@ -1151,11 +1163,15 @@ impl<'a> Card<'a> {
             .items
             .iter()
             .filter(|i| {
-                i.key == "区分" && i.r0 <= title.r1 && i.c0 + 2 >= title.c0 && i.c0 <= title.c1 + 2
+                i.key == "区分"
+                    && i.r0 + 8 >= title.r0
+                    && i.r0 <= title.r1 + 3
+                    && i.c0 + 2 >= title.c0
+                    && i.c0 <= title.c1 + 2
             })
             .map(|k| (k, year_headers(k)))
             .filter(|(_, cols)| !cols.is_empty())
-            .max_by_key(|(k, _)| k.r0)
+            .min_by_key(|(k, _)| (k.r0.abs_diff(title.r0), k.r0))
         else {
             out.diagnostics.push(
                 self.diag(
@@ -1343,6 +1359,194 @@ impl<'a> Card<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use yosan_extractors::{Cell, CellRange};
+
+    /// A grid from (row, column, text, merged down to row, merged right to column) cells;
+    /// texts made of digits and commas are number cells.
+    fn grid(cells: &[(usize, usize, &str, usize, usize)]) -> Grid {
+        let mut g = Grid {
+            name: "31鳥取県".into(),
+            sheet: Some("31鳥取県".into()),
+            ..Default::default()
+        };
+        for &(r, c, t, r1, c1) in cells {
+            while g.rows.len() <= r {
+                g.rows.push(Vec::new());
+            }
+            let row = &mut g.rows[r];
+            while row.len() <= c {
+                row.push(Cell::default());
+            }
+            let digits: String = t.chars().filter(|ch| *ch != ',').collect();
+            row[c] = if !digits.is_empty() && digits.chars().all(|ch| ch.is_ascii_digit()) {
+                Cell {
+                    text: t.into(),
+                    value: CellValue::Number(digits),
+                }
+            } else {
+                Cell::text(t)
+            };
+            if r1 > r || c1 > c {
+                g.merged.push(CellRange {
+                    first_row: r as u32,
+                    first_col: c as u32,
+                    last_row: r1.max(r) as u32,
+                    last_col: c1.max(c) as u32,
+                });
+            }
+        }
+        g
+    }
+
+    fn card(total: &str, balance_revenue: &str, difference: &str) -> Grid {
+        grid(&[
+            (0, 0, "平成２７年度", 0, 1),
+            (0, 3, "都道府県名", 0, 3),
+            (0, 4, "鳥取県", 0, 5),
+            (1, 7, "区分", 1, 8),
+            (1, 9, "平成２７年度(千円)", 1, 9),
+            (2, 1, "歳入の状況", 2, 1),
+            (2, 2, "（単位：千円・％）", 2, 3),
+            (2, 6, "収支状況", 8, 6),
+            (3, 0, "区分", 3, 1),
+            (3, 2, "決算額", 3, 2),
+            (3, 3, "構成比", 3, 3),
+            (3, 8, "歳入総額", 3, 8),
+            (3, 9, balance_revenue, 3, 9),
+            (4, 0, "地方税", 4, 1),
+            (4, 2, "100", 4, 2),
+            (4, 3, "66.7", 4, 3),
+            (4, 8, "歳出総額", 4, 8),
+            (4, 9, "140", 4, 9),
+            (5, 0, "国庫支出金", 5, 1),
+            (5, 2, "50", 5, 2),
+            (5, 3, "33.3", 5, 3),
+            (5, 8, "歳入歳出差引", 5, 8),
+            (5, 9, difference, 5, 9),
+            (6, 0, "歳入合計", 6, 1),
+            (6, 2, total, 6, 2),
+            (6, 3, "100.0", 6, 3),
+        ])
+    }
+
+    fn parse(g: &Grid) -> FamilyOutput {
+        let mut out = FamilyOutput::default();
+        Card::new(g).parse(&DocContext::for_tests(), &mut out);
+        out
+    }
+
+    #[test]
+    fn a_wrong_revenue_total_is_a_mismatch_named_with_its_sheet() {
+        let out = parse(&card("160", "160", "20"));
+        // 歳入合計 160 ≠ 100 + 50: the total and its items are marked, the balance agrees.
+        let total = out
+            .lines
+            .iter()
+            .find(|l| l.path == ["歳入", "歳入合計"])
+            .unwrap();
+        assert_eq!(total.check, Check::Mismatch, "{:?}", total.check_detail);
+        assert_eq!(total.jurisdiction_code.as_deref(), Some("310000"));
+        assert_eq!(total.fiscal_year, 2015);
+        let d = out
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "check.mismatch")
+            .expect("a mismatch diagnostic");
+        assert_eq!(d.sheet.as_deref(), Some("31鳥取県"));
+        assert!(d.message.contains("歳入合計"), "{}", d.message);
+        assert_eq!(out.checks_mismatch, 1);
+        let revenue = out
+            .lines
+            .iter()
+            .find(|l| l.path == ["収支状況", "歳入総額"])
+            .unwrap();
+        assert_eq!(revenue.check, Check::Ok, "{:?}", revenue.check_detail);
+        let diff = out
+            .lines
+            .iter()
+            .find(|l| l.path == ["収支状況", "歳入歳出差引"])
+            .unwrap();
+        assert_eq!((diff.measure.as_str(), diff.check), ("balance", Check::Ok));
+        // Percentages are not lines.
+        assert!(out.lines.iter().all(|l| l.measure_label != "構成比"));
+        assert_eq!(out.lines.len(), 3 + 3);
+    }
+
+    #[test]
+    fn titles_with_their_caption_and_a_balance_title_above_its_header() {
+        assert_eq!(
+            BlockKind::of_title("歳入の状況(単位:千円・%)"),
+            Some(BlockKind::Revenue)
+        );
+        // The same card, its 収支状況 title printed above the 区分 header instead of beside it.
+        let g = grid(&[
+            (0, 0, "令和５年度", 0, 1),
+            (0, 3, "都道府県名", 0, 3),
+            (0, 4, "島根県", 0, 5),
+            (1, 0, "歳入の状況（単位：千円・％）", 1, 3),
+            (1, 7, "収支状況", 1, 9),
+            (2, 0, "区分", 2, 1),
+            (2, 2, "決算額", 2, 2),
+            (2, 7, "区分", 2, 8),
+            (2, 9, "令和５年度(千円)", 2, 9),
+            (2, 10, "令和４年度(千円)", 2, 10),
+            (3, 0, "地方税", 3, 1),
+            (3, 2, "100", 3, 2),
+            (3, 8, "歳入総額", 3, 8),
+            (3, 9, "150", 3, 9),
+            (3, 10, "140", 3, 10),
+            (4, 0, "地方交付税", 4, 1),
+            (4, 2, "50", 4, 2),
+            (5, 0, "歳入合計", 5, 1),
+            (5, 2, "150", 5, 2),
+        ]);
+        let out = parse(&g);
+        assert_eq!(out.checks_mismatch, 0, "{:?}", out.diagnostics);
+        let total = out
+            .lines
+            .iter()
+            .find(|l| l.path == ["歳入", "歳入合計"])
+            .unwrap();
+        assert_eq!((total.fiscal_year, total.unit.as_str()), (2023, "千円"));
+        let prior = out
+            .lines
+            .iter()
+            .find(|l| l.path == ["収支状況", "歳入総額"] && l.fiscal_year == 2022)
+            .unwrap();
+        assert_eq!(
+            (prior.amount_yen, prior.document_fiscal_year),
+            (Some(140_000), 2023)
+        );
+        let this = out
+            .lines
+            .iter()
+            .find(|l| l.path == ["収支状況", "歳入総額"] && l.fiscal_year == 2023)
+            .unwrap();
+        assert_eq!(this.check, Check::Ok, "{:?}", this.check_detail);
+    }
+
+    #[test]
+    fn a_consistent_card_checks_ok_and_a_card_naming_no_body_is_skipped() {
+        let out = parse(&card("150", "150", "10"));
+        assert_eq!(out.checks_mismatch, 0, "{:?}", out.diagnostics);
+        // 歳入合計 = Σ items, 歳入総額 = 歳入合計, 歳入歳出差引 = 歳入総額 − 歳出総額.
+        assert_eq!(out.checks_ok, 3, "{:?}", out.lines);
+        let revenue = out
+            .lines
+            .iter()
+            .find(|l| l.path == ["歳入", "歳入合計"])
+            .unwrap();
+        assert_eq!(revenue.check, Check::Ok);
+        let mut nameless = card("150", "150", "10");
+        nameless.rows[0][4] = Cell::text("どこでもない");
+        nameless.sheet = Some("シート1".into());
+        let out = parse(&nameless);
+        assert!(out.lines.is_empty());
+        assert!(out
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "settlement_card.jurisdiction_unknown"));
+    }
 
     #[test]
     fn block_titles() {
