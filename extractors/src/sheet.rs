@@ -25,11 +25,15 @@
 //! Guards: before a ZIP-based workbook is opened, the uncompressed sizes its central directory
 //! declares are added up and compared with [`ExtractOptions::max_decompressed_bytes`] (the ZIP
 //! reader refuses to inflate a member past its declared size, so the declaration binds).
+//! An XLS file is checked first by [`xls_guard`] (compound-file sector chains that loop or dangle,
+//! worksheets declaring more cells than an XLS sheet holds), which calamine would otherwise follow
+//! into unbounded memory or a panic: such a file is a `sheet.malformed` error.
 //! XLSX/XLSM/XLSB cells are streamed and stored sparsely, so a sheet with one cell at `A1` and one
 //! at `XFD1048576` costs two cells, not seventeen billion; positions outside Excel's limits are
 //! dropped with a `sheet.cell_out_of_bounds` warning.
 
 mod numfmt;
+mod xls_guard;
 
 use crate::value::{canonical_f64, Decimal};
 use crate::{Cell, CellRange, CellValue, Diagnostic, Document, ExtractOptions, Format, Grid};
@@ -54,6 +58,14 @@ pub enum SheetError {
     /// The members of the ZIP package declare more uncompressed bytes than allowed.
     #[error("the workbook's members expand to {claimed} bytes, more than the limit of {limit}")]
     TooLarge { claimed: u64, limit: u64 },
+    /// The file's structure is damaged in a way the workbook reader would not survive (an XLS
+    /// compound file whose sector chains loop, a worksheet declaring more cells than the format
+    /// holds, ...): refused before it is opened.
+    #[error("the {format} workbook is malformed: {message}")]
+    Malformed {
+        format: &'static str,
+        message: String,
+    },
     /// The workbook is password-protected.
     #[error("the workbook is encrypted (password-protected)")]
     Encrypted,
@@ -74,6 +86,7 @@ impl SheetError {
         match self {
             SheetError::NotASpreadsheet { .. } => "sheet.unsupported_format",
             SheetError::TooLarge { .. } => "sheet.too_large",
+            SheetError::Malformed { .. } => "sheet.malformed",
             SheetError::Encrypted => "sheet.encrypted",
             SheetError::OpenFailed { .. } => "sheet.open_failed",
             SheetError::ReadFailed { .. } => "sheet.read_failed",
@@ -93,7 +106,12 @@ pub fn extract(
                 check_zip_size(bytes, opts.max_decompressed_bytes)?;
             }
         }
-        Format::Xls => {}
+        Format::Xls => {
+            xls_guard::check(bytes).map_err(|message| SheetError::Malformed {
+                format: "xls",
+                message,
+            })?;
+        }
         other => {
             return Err(SheetError::NotASpreadsheet {
                 format: other.as_str(),

@@ -70,7 +70,9 @@ impl<'a> Sectors<'a> {
         let mut steps = 0usize;
         while id != ENDOFCHAIN {
             steps += 1;
-            if steps > table.len() + 1 {
+            // A chain that does not loop visits each sector once, and there are no more sectors
+            // than the table has entries or the file has room for.
+            if steps > table.len().min(self.maxid as usize + 1) + 1 {
                 return Err("a sector chain loops".into());
             }
             let sector = self.get(id)?;
@@ -148,23 +150,16 @@ fn workbook_stream(bytes: &[u8]) -> Result<Vec<u8>, String> {
     };
     let mini = if mini_fat_len > 0 {
         let stream = sectors.chain(u32_at(root, 116), &fat, entry_len(root))?;
-        let table: Vec<u32> = words(&sectors.chain(
-            mini_fat_start,
-            &fat,
-            mini_fat_len.saturating_mul(size),
-        )?)
-        .collect();
+        let table: Vec<u32> =
+            words(&sectors.chain(mini_fat_start, &fat, mini_fat_len.saturating_mul(size))?)
+                .collect();
         Some((stream, table))
     } else {
         None
     };
     let entry = ["Workbook", "Book"]
         .iter()
-        .find_map(|n| {
-            entries
-                .iter()
-                .find(|e| name_of(e).eq_ignore_ascii_case(n))
-        })
+        .find_map(|n| entries.iter().find(|e| name_of(e).eq_ignore_ascii_case(n)))
         .ok_or("no Workbook stream")?;
     let (start, len) = (u32_at(entry, 116), entry_len(entry));
     if len < 4096 {
@@ -225,14 +220,41 @@ fn claimed_cells(d: &[u8]) -> Option<u64> {
     Some(rows.saturating_mul(cols))
 }
 
-/// Ok when calamine can open the file within bounded memory; otherwise why not.
+/// The signature of an OLE2 compound file.
+const MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Ok when calamine can open the file within bounded memory and without panicking; otherwise
+/// why not. A file that is no compound file at all (no signature, header cut short) passes:
+/// calamine refuses it on its own, with its own message.
 pub fn check(bytes: &[u8]) -> Result<(), String> {
+    if !bytes.starts_with(MAGIC) || bytes.len() < 512 {
+        return Ok(());
+    }
     let stream = workbook_stream(bytes)?;
     // Worksheet substreams start where the BOUNDSHEET records of the globals say.
     let mut starts = vec![0usize];
     for (typ, data) in records(&stream, 0) {
         match typ {
-            0x0085 => starts.push(u32_at(data, 0) as usize),
+            // FILEPASS: the rest is encrypted, and calamine stops here with its own error.
+            0x002F if u16_at(data, 0) != 0 => return Ok(()),
+            0x0085 => {
+                // calamine reads the visibility and type bytes unchecked, then slices the
+                // stream at the offset.
+                if data.len() < 6 {
+                    return Err(format!(
+                        "a BOUNDSHEET record is {} bytes long, too short for a sheet",
+                        data.len()
+                    ));
+                }
+                let pos = u32_at(data, 0) as usize;
+                if pos > stream.len() {
+                    return Err(format!(
+                        "a sheet starts at byte {pos}, past the end of the {}-byte workbook stream",
+                        stream.len()
+                    ));
+                }
+                starts.push(pos);
+            }
             0x000A => break,
             _ => {}
         }
@@ -278,8 +300,31 @@ mod tests {
     }
 
     #[test]
-    fn not_a_compound_file_is_refused_not_panicked_on() {
-        assert!(check(b"").is_err());
-        assert!(check(&[0u8; 600]).is_err());
+    fn not_a_compound_file_is_left_to_calamine() {
+        assert!(check(b"").is_ok());
+        assert!(check(&[0u8; 600]).is_ok());
+        assert!(check(MAGIC).is_ok());
+    }
+
+    #[test]
+    fn a_damaged_compound_file_is_refused_not_panicked_on() {
+        let mut b = MAGIC.to_vec();
+        b.resize(512, 0);
+        assert!(check(&b).is_err(), "sector shift 0");
+        // Sector shift 9, mini shift 6, directory at sector 0, no DIFAT, the FAT in sector 1
+        // whose entry 0 points back at sector 0: the directory chain loops.
+        b[30] = 9;
+        b[32] = 6;
+        b[48..52].copy_from_slice(&0u32.to_le_bytes());
+        b[68..72].copy_from_slice(&ENDOFCHAIN.to_le_bytes());
+        for i in 0..109 {
+            b[76 + 4 * i..80 + 4 * i].copy_from_slice(&FREESECT.to_le_bytes());
+        }
+        b[76..80].copy_from_slice(&1u32.to_le_bytes());
+        b.resize(512 * 3, 0);
+        let fat = 512 + 512;
+        b[fat..fat + 4].copy_from_slice(&0u32.to_le_bytes());
+        let err = check(&b).unwrap_err();
+        assert!(err.contains("loops"), "{err}");
     }
 }
