@@ -699,6 +699,9 @@ struct RunShared {
     dirs: StoreDirs,
     /// Reusable documents of the previous output, by id.
     previous: HashMap<String, DocEntry>,
+    /// Paths named in the input list that did not exist when the run started: "not found" is
+    /// then no disappearance.
+    absent_at_start: std::collections::HashSet<PathBuf>,
 }
 
 /// Who may finish a document: its worker, or the scheduler that gave up waiting for it.
@@ -841,7 +844,8 @@ fn run_documents(
             let (shared, pool, tx) = (shared.clone(), pool.clone(), tx.clone());
             let body = move || {
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    pool.install(|| work_on(&input, declared.as_ref(), true, &shared, &claim))
+                    let listed = !shared.absent_at_start.contains(&input.path);
+                    pool.install(|| work_on(&input, declared.as_ref(), listed, &shared, &claim))
                 }));
                 let msg = match outcome {
                     Ok(Some(o)) => o,
@@ -1426,6 +1430,12 @@ pub fn ingest(opts: &IngestOptions, report: &dyn Fn(&Event)) -> Result<Summary, 
             .flat_map(|s| s.documents.iter())
             .filter(|e| e.reusable)
             .map(|e| (e.id.clone(), e.clone()))
+            .collect(),
+        absent_at_start: opts
+            .inputs
+            .iter()
+            .filter(|p| std::fs::symlink_metadata(p).is_err())
+            .cloned()
             .collect(),
     });
     report(&Event::RunStarted {
