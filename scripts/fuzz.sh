@@ -16,6 +16,8 @@ TARGETS="${FUZZ_TARGETS:-pdf sheet csv text amount era}"
 SANITIZER="${FUZZ_SANITIZER:-none}"
 FUZZ_TARGET_DIR="${FUZZ_TARGET_DIR:-$PWD/fuzz/target}"
 JOBS_RSS_MB="${FUZZ_RSS_MB:-2048}"
+# The PDF extractor reads pages on rayon's pool: one thread, so that a fuzz run takes one core.
+export RAYON_NUM_THREADS="${RAYON_NUM_THREADS:-1}"
 
 if ! command -v cargo-fuzz >/dev/null 2>&1; then
   echo "installing cargo-fuzz" >&2

@@ -25,11 +25,18 @@
 //! Guards: before a ZIP-based workbook is opened, the uncompressed sizes its central directory
 //! declares are added up and compared with [`ExtractOptions::max_decompressed_bytes`] (the ZIP
 //! reader refuses to inflate a member past its declared size, so the declaration binds).
+//! A compound file (XLS, or an encrypted OOXML package) is checked first by [`xls_guard`]:
+//! sector chains that loop or dangle, allocation tables larger than the file and XLS worksheets
+//! declaring more cells than the format holds are `sheet.malformed` errors; an XLS sheet whose
+//! dense grid (calamine holds the bounding box of its cells) would take more than
+//! `max_decompressed_bytes` is `sheet.too_large`. A panic inside calamine (which indexes some
+//! damaged records unchecked) is caught around each call into it and is `sheet.malformed` too.
 //! XLSX/XLSM/XLSB cells are streamed and stored sparsely, so a sheet with one cell at `A1` and one
 //! at `XFD1048576` costs two cells, not seventeen billion; positions outside Excel's limits are
 //! dropped with a `sheet.cell_out_of_bounds` warning.
 
 mod numfmt;
+mod xls_guard;
 
 use crate::value::{canonical_f64, Decimal};
 use crate::{Cell, CellRange, CellValue, Diagnostic, Document, ExtractOptions, Format, Grid};
@@ -54,6 +61,22 @@ pub enum SheetError {
     /// The members of the ZIP package declare more uncompressed bytes than allowed.
     #[error("the workbook's members expand to {claimed} bytes, more than the limit of {limit}")]
     TooLarge { claimed: u64, limit: u64 },
+    /// The file's structure is damaged in a way the workbook reader would not survive (an XLS
+    /// compound file whose sector chains loop, a worksheet declaring more cells than the format
+    /// holds, ...): refused before it is opened.
+    #[error("the {format} workbook is malformed: {message}")]
+    Malformed {
+        format: &'static str,
+        message: String,
+    },
+    /// A worksheet would take more memory than the limit on expanded sizes (an XLS sheet is
+    /// held as a dense grid of its cells' bounding box).
+    #[error("{what}, which would take {bytes} bytes, more than the limit of {limit}")]
+    SheetTooLarge {
+        what: String,
+        bytes: u64,
+        limit: u64,
+    },
     /// The workbook is password-protected.
     #[error("the workbook is encrypted (password-protected)")]
     Encrypted,
@@ -73,7 +96,8 @@ impl SheetError {
     pub fn code(&self) -> &'static str {
         match self {
             SheetError::NotASpreadsheet { .. } => "sheet.unsupported_format",
-            SheetError::TooLarge { .. } => "sheet.too_large",
+            SheetError::TooLarge { .. } | SheetError::SheetTooLarge { .. } => "sheet.too_large",
+            SheetError::Malformed { .. } => "sheet.malformed",
             SheetError::Encrypted => "sheet.encrypted",
             SheetError::OpenFailed { .. } => "sheet.open_failed",
             SheetError::ReadFailed { .. } => "sheet.read_failed",
@@ -88,24 +112,37 @@ pub fn extract(
     opts: &ExtractOptions,
 ) -> Result<Document, SheetError> {
     match format {
-        Format::Xlsx | Format::Xlsm | Format::Xlsb | Format::Ods => {
-            if !bytes.starts_with(OLE2_MAGIC) {
-                check_zip_size(bytes, opts.max_decompressed_bytes)?;
-            }
-        }
-        Format::Xls => {}
+        Format::Xlsx | Format::Xlsm | Format::Xlsb | Format::Ods | Format::Xls => {}
         other => {
             return Err(SheetError::NotASpreadsheet {
                 format: other.as_str(),
             })
         }
     }
+    if bytes.starts_with(OLE2_MAGIC) {
+        // An XLS workbook, or an encrypted OOXML package (calamine opens the compound file to
+        // find out).
+        xls_guard::check(bytes, format == Format::Xls, opts.max_decompressed_bytes).map_err(
+            |r| match r {
+                xls_guard::Refusal::Malformed(message) => SheetError::Malformed {
+                    format: format.as_str(),
+                    message,
+                },
+                xls_guard::Refusal::TooLarge { what, bytes, limit } => {
+                    SheetError::SheetTooLarge { what, bytes, limit }
+                }
+            },
+        )?;
+    } else if format != Format::Xls {
+        check_zip_size(bytes, opts.max_decompressed_bytes)?;
+    }
     let mut doc = Document::new(format);
     match format {
         Format::Xlsx | Format::Xlsm => read_xlsx(bytes, format, opts, &mut doc)?,
         Format::Xlsb => read_xlsb(bytes, format, opts, &mut doc)?,
         Format::Xls => {
-            let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| open_error(format, e))?;
+            let mut wb: Xls<_> = calamine_call(format, || Xls::new(Cursor::new(bytes)))?
+                .map_err(|e| open_error(format, e))?;
             let sheets = sheet_list(&wb, &mut doc);
             for name in sheets {
                 let range = match wb.worksheet_range(&name) {
@@ -122,10 +159,11 @@ pub fn extract(
             }
         }
         Format::Ods => {
-            let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| open_error(format, e))?;
+            let mut wb: Ods<_> = calamine_call(format, || Ods::new(Cursor::new(bytes)))?
+                .map_err(|e| open_error(format, e))?;
             let sheets = sheet_list(&wb, &mut doc);
             for name in sheets {
-                let range = match wb.worksheet_range(&name) {
+                let range = match calamine_call(format, || wb.worksheet_range(&name))? {
                     Ok(r) => r,
                     Err(e) => {
                         sheet_failed(&name, e, opts, &mut doc)?;
@@ -142,6 +180,25 @@ pub fn extract(
     doc.metadata
         .insert("sheet_count".into(), doc.grids.len().to_string());
     Ok(doc)
+}
+
+/// Runs one call into calamine. calamine indexes some of what it reads from a damaged file
+/// without checking it (record lengths in XLS, partial sectors of a compound file, ...) and then
+/// panics; such a panic is the file's fault, so it becomes a `sheet.malformed` error of the
+/// document here rather than a panic. Only calamine's own work runs inside: a panic in this
+/// crate's code is not turned into a verdict on the file.
+fn calamine_call<T>(format: Format, call: impl FnOnce() -> T) -> Result<T, SheetError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(call)).map_err(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown".to_string());
+        SheetError::Malformed {
+            format: format.as_str(),
+            message: format!("the workbook reader failed on it ({message})"),
+        }
+    })
 }
 
 const OLE2_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -222,16 +279,42 @@ fn sheet_failed(
     Ok(())
 }
 
+/// Why reading one sheet stopped: calamine's error (the sheet is unreadable), or a failure of
+/// the whole document.
+enum SheetFailure<E> {
+    Sheet(E),
+    Document(SheetError),
+}
+
+impl<E> From<SheetError> for SheetFailure<E> {
+    fn from(e: SheetError) -> Self {
+        SheetFailure::Document(e)
+    }
+}
+
+impl From<calamine::XlsxError> for SheetFailure<calamine::XlsxError> {
+    fn from(e: calamine::XlsxError) -> Self {
+        SheetFailure::Sheet(e)
+    }
+}
+
+impl From<calamine::XlsbError> for SheetFailure<calamine::XlsbError> {
+    fn from(e: calamine::XlsbError) -> Self {
+        SheetFailure::Sheet(e)
+    }
+}
+
 fn read_xlsx(
     bytes: &[u8],
     format: Format,
     opts: &ExtractOptions,
     doc: &mut Document,
 ) -> Result<(), SheetError> {
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| open_error(format, e))?;
+    let mut wb: Xlsx<_> = calamine_call(format, || Xlsx::new(Cursor::new(bytes)))?
+        .map_err(|e| open_error(format, e))?;
     let sheets = sheet_list(&wb, doc);
     for name in sheets {
-        let merges = match wb.merge_cells_by_sheet_name(&name) {
+        let merges = match calamine_call(format, || wb.merge_cells_by_sheet_name(&name))? {
             Ok(m) => m,
             Err(e) => {
                 doc.diagnostics.push(
@@ -245,14 +328,16 @@ fn read_xlsx(
             }
         };
         let mut b = GridBuilder::new(&name);
-        let result = (|| -> Result<(), calamine::XlsxError> {
-            let mut reader = wb.worksheet_cells_reader(&name)?;
+        let result = (|| -> Result<(), SheetFailure<calamine::XlsxError>> {
+            let mut reader = calamine_call(format, || wb.worksheet_cells_reader(&name))??;
             let styles: Vec<Option<String>> = reader
                 .styles()
                 .iter()
                 .map(|s| s.number_format.as_ref().map(|n| n.format_code.clone()))
                 .collect();
-            while let Some((cell, style)) = reader.next_cell_with_style_id()? {
+            while let Some((cell, style)) =
+                calamine_call(format, || reader.next_cell_with_style_id())??
+            {
                 let (r, c) = cell.get_position();
                 let fmt = styles.get(style).and_then(|f| f.as_deref());
                 if let Some(cell) = convert_ref(cell.get_value(), fmt) {
@@ -261,9 +346,13 @@ fn read_xlsx(
             }
             Ok(())
         })();
-        if let Err(e) = result {
-            sheet_failed(&name, e, opts, doc)?;
-            continue;
+        match result {
+            Ok(()) => {}
+            Err(SheetFailure::Document(e)) => return Err(e),
+            Err(SheetFailure::Sheet(e)) => {
+                sheet_failed(&name, e, opts, doc)?;
+                continue;
+            }
         }
         doc.grids.push(b.finish(&merges, &mut doc.diagnostics));
     }
@@ -276,13 +365,14 @@ fn read_xlsb(
     opts: &ExtractOptions,
     doc: &mut Document,
 ) -> Result<(), SheetError> {
-    let mut wb: Xlsb<_> = Xlsb::new(Cursor::new(bytes)).map_err(|e| open_error(format, e))?;
+    let mut wb: Xlsb<_> = calamine_call(format, || Xlsb::new(Cursor::new(bytes)))?
+        .map_err(|e| open_error(format, e))?;
     let sheets = sheet_list(&wb, doc);
     for name in sheets {
         let mut b = GridBuilder::new(&name);
-        let result = (|| -> Result<(), calamine::XlsbError> {
-            let mut reader = wb.worksheet_cells_reader(&name)?;
-            while let Some(cell) = reader.next_cell()? {
+        let result = (|| -> Result<(), SheetFailure<calamine::XlsbError>> {
+            let mut reader = calamine_call(format, || wb.worksheet_cells_reader(&name))??;
+            while let Some(cell) = calamine_call(format, || reader.next_cell())?? {
                 let (r, c) = cell.get_position();
                 if let Some(cell) = convert_ref(cell.get_value(), None) {
                     b.push(r, c, cell);
@@ -290,9 +380,13 @@ fn read_xlsb(
             }
             Ok(())
         })();
-        if let Err(e) = result {
-            sheet_failed(&name, e, opts, doc)?;
-            continue;
+        match result {
+            Ok(()) => {}
+            Err(SheetFailure::Document(e)) => return Err(e),
+            Err(SheetFailure::Sheet(e)) => {
+                sheet_failed(&name, e, opts, doc)?;
+                continue;
+            }
         }
         doc.grids.push(b.finish(&[], &mut doc.diagnostics));
     }

@@ -481,6 +481,54 @@ fn legacy_xls_codes_and_merges() {
     assert_eq!(n.cell(0, 0).text, "出典：総務省");
 }
 
+/// The offsets of every BIFF8 `DIMENSIONS` record (type 0x0200, 14 bytes) in a file.
+fn dimensions_records(bytes: &[u8]) -> Vec<usize> {
+    bytes
+        .windows(4)
+        .enumerate()
+        .filter(|(_, w)| *w == [0x00, 0x02, 0x0E, 0x00])
+        .map(|(i, _)| i)
+        .collect()
+}
+
+#[test]
+fn xls_claiming_more_cells_than_a_sheet_holds_is_refused() {
+    let good = data("legacy_codes_and_merges.xls");
+    let found = dimensions_records(&good);
+    assert!(!found.is_empty(), "the fixture has DIMENSIONS records");
+    for at in found {
+        let mut bytes = good.clone();
+        // Last row + 1 = 2^31: calamine would reserve room for 2^31 × (columns) cells.
+        bytes[at + 8..at + 12].copy_from_slice(&0x8000_0000u32.to_le_bytes());
+        let err = yosan_extractors::extract(&bytes, "x.xls", &ExtractOptions::default()).err();
+        match err {
+            Some(ExtractError::Sheet(e @ sheet::SheetError::Malformed { .. })) => {
+                assert_eq!(e.code(), "sheet.malformed");
+                assert!(e.to_string().contains("DIMENSIONS"), "{e}");
+            }
+            other => panic!("DIMENSIONS at {at}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn xls_with_a_looping_sector_chain_is_refused() {
+    let good = data("legacy_codes_and_merges.xls");
+    // Header: sector size 2^shift, the first FAT sector from the DIFAT in the header.
+    let size = 1usize << u16::from_le_bytes([good[30], good[31]]);
+    let fat_sector = u32::from_le_bytes(good[76..80].try_into().unwrap()) as usize;
+    let dir_start = u32::from_le_bytes(good[48..52].try_into().unwrap()) as usize;
+    let mut bytes = good.clone();
+    // The directory's sector points to itself in the FAT: its chain never ends.
+    let entry = size + fat_sector * size + dir_start * 4;
+    bytes[entry..entry + 4].copy_from_slice(&(dir_start as u32).to_le_bytes());
+    let err = yosan_extractors::extract(&bytes, "x.xls", &ExtractOptions::default()).err();
+    assert_eq!(
+        err.as_ref().map(|e| e.code()).as_deref(),
+        Some("sheet.malformed"),
+        "{err:?}"
+    );
+}
 #[test]
 fn ods_numbers_and_dates() {
     let doc = extract("numbers_and_dates.ods");

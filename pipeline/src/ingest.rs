@@ -719,6 +719,9 @@ struct RunShared {
     dirs: StoreDirs,
     /// Reusable documents of the previous output, by id.
     previous: HashMap<String, DocEntry>,
+    /// Paths named in the input list that did not exist when the run started: "not found" is
+    /// then no disappearance.
+    absent_at_start: std::collections::HashSet<PathBuf>,
 }
 
 /// Who may finish a document: its worker, or the scheduler that gave up waiting for it.
@@ -829,8 +832,10 @@ fn timed_out(input: &InputFile, read: Option<(String, i64)>, limit: Duration) ->
     res
 }
 
-/// Processes every input, `jobs` at a time, each on its own thread so that one that runs past the
-/// timeout can be abandoned. Returns the entries in input order.
+/// Processes every input, `jobs` at a time, each as one task on the worker pool (no thread of its
+/// own: a thread per document cost more than the small documents of a nightly corpus). One that
+/// runs past the timeout is abandoned with its pool thread, and the documents after it go to a
+/// fresh pool. Returns the entries in input order.
 fn run_documents(
     inputs: &[InputFile],
     sources: Option<&Sources>,
@@ -842,6 +847,7 @@ fn run_documents(
     let n = inputs.len();
     let mut results: Vec<Option<(DocEntry, Home)>> = (0..n).map(|_| None).collect();
     let mut pool = Arc::new(build_pool(jobs)?);
+    let mut retired: Vec<Arc<rayon::ThreadPool>> = Vec::new();
     let (tx, rx) = mpsc::channel::<(usize, DocOutcome)>();
     let mut in_flight: BTreeMap<usize, (Instant, Arc<Mutex<Claim>>)> = BTreeMap::new();
     let mut next = 0;
@@ -858,10 +864,11 @@ fn run_documents(
             in_flight.insert(i, (Instant::now(), claim.clone()));
             let input = inputs[i].clone();
             let declared = sources.and_then(|s| s.for_file(&input.path)).cloned();
-            let (shared, pool, tx) = (shared.clone(), pool.clone(), tx.clone());
+            let (shared, tx) = (shared.clone(), tx.clone());
             let body = move || {
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    pool.install(|| work_on(&input, declared.as_ref(), true, &shared, &claim))
+                    let listed = !shared.absent_at_start.contains(&input.path);
+                    work_on(&input, declared.as_ref(), listed, &shared, &claim)
                 }));
                 let msg = match outcome {
                     Ok(Some(o)) => o,
@@ -898,15 +905,7 @@ fn run_documents(
                 };
                 let _ = tx.send((i, msg));
             };
-            let spawned = std::thread::Builder::new()
-                .name(format!("yosan-doc-{}", i + 1))
-                .spawn(body);
-            if let Err(e) = spawned {
-                return Err(IngestError::Internal(format!(
-                    "cannot start a thread for {}: {e}",
-                    inputs[i].name
-                )));
-            }
+            pool.spawn(body);
         }
         if in_flight.is_empty() {
             break;
@@ -991,7 +990,9 @@ fn run_documents(
                 }
                 if abandoned {
                     // The abandoned workers keep their pool threads: later documents get new ones.
-                    pool = Arc::new(build_pool(jobs)?);
+                    // The old pool is kept (not shut down) while the documents still running on
+                    // it finish, as the page tasks of a PDF may need its other threads.
+                    retired.push(std::mem::replace(&mut pool, Arc::new(build_pool(jobs)?)));
                 }
             }
         }
@@ -1446,6 +1447,12 @@ pub fn ingest(opts: &IngestOptions, report: &dyn Fn(&Event)) -> Result<Summary, 
             .flat_map(|s| s.documents.iter())
             .filter(|e| e.reusable)
             .map(|e| (e.id.clone(), e.clone()))
+            .collect(),
+        absent_at_start: opts
+            .inputs
+            .iter()
+            .filter(|p| std::fs::symlink_metadata(p).is_err())
+            .cloned()
             .collect(),
     });
     report(&Event::RunStarted {

@@ -162,7 +162,8 @@ fn hostile_mixed_batch_gives_each_bad_file_its_row_and_writes_the_rest() {
     let out = dir.join("out");
     let vanishing = batch.join("vanishing.csv");
     let opts = IngestOptions {
-        inputs: vec![batch.clone()],
+        // Beside the folder, a path in the input list that never existed.
+        inputs: vec![batch.clone(), dir.join("never_there.csv")],
         sources: Some(dir.join("sources.json")),
         out: out.clone(),
         jobs: Some(2),
@@ -234,6 +235,8 @@ fn hostile_mixed_batch_gives_each_bad_file_its_row_and_writes_the_rest() {
         error_with("pipe.csv", "file.not_regular", "not a regular file");
     }
     error_with("vanishing.csv", "file.vanished", "disappeared");
+    // Missing from the start: not a disappearance.
+    error_with("never_there.csv", "file.unreadable", "does not exist");
     if !root_user {
         error_with("no_permission.csv", "file.unreadable", "cannot be read");
         error_with("locked_folder", "file.unreadable", "folder");
