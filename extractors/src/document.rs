@@ -379,7 +379,8 @@ pub struct ExtractOptions {
     pub keep_glyphs: bool,
     /// Only these 1-based pages (inclusive), for PDF and text.
     pub pages: Option<(u32, u32)>,
-    /// Upper bound on the bytes any one decompressed stream or archive member may expand to.
+    /// Upper bound on the bytes any one decompressed stream or archive member may expand to,
+    /// and on the bytes the cells of one workbook take as the spreadsheet reader expands them.
     pub max_decompressed_bytes: u64,
     /// Upper bound on nesting (form XObjects within form XObjects, object references).
     pub max_depth: u32,

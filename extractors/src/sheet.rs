@@ -36,6 +36,7 @@
 //! dropped with a `sheet.cell_out_of_bounds` warning.
 
 mod numfmt;
+mod ods_guard;
 mod xls_guard;
 
 use crate::value::{canonical_f64, Decimal};
@@ -135,11 +136,20 @@ pub fn extract(
         )?;
     } else if format != Format::Xls {
         check_zip_size(bytes, opts.max_decompressed_bytes)?;
+        if format == Format::Ods {
+            let limit = opts.max_decompressed_bytes;
+            ods_guard::check(bytes, limit).map_err(|(what, bytes)| SheetError::SheetTooLarge {
+                what,
+                bytes,
+                limit,
+            })?;
+        }
     }
     let mut doc = Document::new(format);
+    let mut budget = Budget::new(opts.max_decompressed_bytes);
     match format {
-        Format::Xlsx | Format::Xlsm => read_xlsx(bytes, format, opts, &mut doc)?,
-        Format::Xlsb => read_xlsb(bytes, format, opts, &mut doc)?,
+        Format::Xlsx | Format::Xlsm => read_xlsx(bytes, format, opts, &mut doc, &mut budget)?,
+        Format::Xlsb => read_xlsb(bytes, format, opts, &mut doc, &mut budget)?,
         Format::Xls => {
             let mut wb: Xls<_> = calamine_call(format, || Xls::new(Cursor::new(bytes)))?
                 .map_err(|e| open_error(format, e))?;
@@ -154,8 +164,9 @@ pub fn extract(
                 };
                 let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
                 let mut b = GridBuilder::new(&name);
-                add_range(&mut b, &range);
-                doc.grids.push(b.finish(&merges, &mut doc.diagnostics));
+                add_range(&mut b, &range, &mut budget)?;
+                doc.grids
+                    .push(b.finish(&merges, &mut doc.diagnostics, &mut budget)?);
             }
         }
         Format::Ods => {
@@ -171,8 +182,9 @@ pub fn extract(
                     }
                 };
                 let mut b = GridBuilder::new(&name);
-                add_range(&mut b, &range);
-                doc.grids.push(b.finish(&[], &mut doc.diagnostics));
+                add_range(&mut b, &range, &mut budget)?;
+                doc.grids
+                    .push(b.finish(&[], &mut doc.diagnostics, &mut budget)?);
             }
         }
         _ => {}
@@ -309,6 +321,7 @@ fn read_xlsx(
     format: Format,
     opts: &ExtractOptions,
     doc: &mut Document,
+    budget: &mut Budget,
 ) -> Result<(), SheetError> {
     let mut wb: Xlsx<_> = calamine_call(format, || Xlsx::new(Cursor::new(bytes)))?
         .map_err(|e| open_error(format, e))?;
@@ -341,7 +354,7 @@ fn read_xlsx(
                 let (r, c) = cell.get_position();
                 let fmt = styles.get(style).and_then(|f| f.as_deref());
                 if let Some(cell) = convert_ref(cell.get_value(), fmt) {
-                    b.push(r, c, cell);
+                    b.push(r, c, cell, budget)?;
                 }
             }
             Ok(())
@@ -354,7 +367,8 @@ fn read_xlsx(
                 continue;
             }
         }
-        doc.grids.push(b.finish(&merges, &mut doc.diagnostics));
+        doc.grids
+            .push(b.finish(&merges, &mut doc.diagnostics, budget)?);
     }
     Ok(())
 }
@@ -364,6 +378,7 @@ fn read_xlsb(
     format: Format,
     opts: &ExtractOptions,
     doc: &mut Document,
+    budget: &mut Budget,
 ) -> Result<(), SheetError> {
     let mut wb: Xlsb<_> = calamine_call(format, || Xlsb::new(Cursor::new(bytes)))?
         .map_err(|e| open_error(format, e))?;
@@ -375,7 +390,7 @@ fn read_xlsb(
             while let Some(cell) = calamine_call(format, || reader.next_cell())?? {
                 let (r, c) = cell.get_position();
                 if let Some(cell) = convert_ref(cell.get_value(), None) {
-                    b.push(r, c, cell);
+                    b.push(r, c, cell, budget)?;
                 }
             }
             Ok(())
@@ -388,22 +403,54 @@ fn read_xlsb(
                 continue;
             }
         }
-        doc.grids.push(b.finish(&[], &mut doc.diagnostics));
+        doc.grids.push(b.finish(&[], &mut doc.diagnostics, budget)?);
     }
     Ok(())
 }
 
-fn add_range(b: &mut GridBuilder, range: &calamine::Range<Data>) {
+fn add_range(
+    b: &mut GridBuilder,
+    range: &calamine::Range<Data>,
+    budget: &mut Budget,
+) -> Result<(), SheetError> {
     let Some((r0, c0)) = range.start() else {
-        return;
+        return Ok(());
     };
     for (r, c, v) in range.used_cells() {
         let (Ok(r), Ok(c)) = (u32::try_from(r), u32::try_from(c)) else {
             continue;
         };
         if let Some(cell) = convert(v) {
-            b.push(r0.saturating_add(r), c0.saturating_add(c), cell);
+            b.push(r0.saturating_add(r), c0.saturating_add(c), cell, budget)?;
         }
+    }
+    Ok(())
+}
+
+/// What the grids of one workbook may take: [`ExtractOptions::max_decompressed_bytes`], counted
+/// as the cells are read (each with its text) and again as they are laid out in rows (a sheet
+/// with a few cells far apart is many empty cells once laid out). Without it a small workbook of
+/// scattered cells could ask for gigabytes.
+struct Budget {
+    used: u64,
+    limit: u64,
+}
+
+impl Budget {
+    fn new(limit: u64) -> Self {
+        Budget { used: 0, limit }
+    }
+
+    fn take(&mut self, bytes: u64, sheet: &str) -> Result<(), SheetError> {
+        self.used = self.used.saturating_add(bytes);
+        if self.used > self.limit {
+            return Err(SheetError::SheetTooLarge {
+                what: format!("the cells of the workbook, as far as sheet {sheet:?}"),
+                bytes: self.used,
+                limit: self.limit,
+            });
+        }
+        Ok(())
     }
 }
 
@@ -423,15 +470,29 @@ impl GridBuilder {
         }
     }
 
-    fn push(&mut self, row: u32, col: u32, cell: Cell) {
+    fn push(
+        &mut self,
+        row: u32,
+        col: u32,
+        cell: Cell,
+        budget: &mut Budget,
+    ) -> Result<(), SheetError> {
         if row >= MAX_ROWS || col >= MAX_COLS {
             self.out_of_bounds += 1;
-            return;
+            return Ok(());
         }
+        let bytes = std::mem::size_of::<(u32, u32, Cell)>() + cell.text.capacity();
+        budget.take(bytes as u64, &self.name)?;
         self.cells.push((row, col, cell));
+        Ok(())
     }
 
-    fn finish(mut self, merges: &[Dimensions], diagnostics: &mut Vec<Diagnostic>) -> Grid {
+    fn finish(
+        mut self,
+        merges: &[Dimensions],
+        diagnostics: &mut Vec<Diagnostic>,
+        budget: &mut Budget,
+    ) -> Result<Grid, SheetError> {
         if self.out_of_bounds > 0 {
             diagnostics.push(
                 Diagnostic::warning(
@@ -450,6 +511,22 @@ impl GridBuilder {
             self.cells.iter().map(|(r, _, _)| *r).min().unwrap_or(0),
             self.cells.iter().map(|(_, c, _)| *c).min().unwrap_or(0),
         );
+        // The rows as laid out: one per row from the origin down, each as long as its last cell.
+        let mut slots = 0u64;
+        for (i, (r, c, _)) in self.cells.iter().enumerate() {
+            if self.cells.get(i + 1).is_none_or(|(next, _, _)| next != r) {
+                slots += (c - origin.1) as u64 + 1;
+            }
+        }
+        let row_count = self
+            .cells
+            .last()
+            .map_or(0, |(r, _, _)| (r - origin.0) as u64 + 1);
+        budget.take(
+            row_count * std::mem::size_of::<Vec<Cell>>() as u64
+                + slots * std::mem::size_of::<Cell>() as u64,
+            &self.name,
+        )?;
         let mut rows: Vec<Vec<Cell>> = Vec::new();
         for (r, c, cell) in self.cells {
             let ri = (r - origin.0) as usize;
@@ -484,7 +561,7 @@ impl GridBuilder {
                 .filter(|m| m.last_row > m.first_row || m.last_col > m.first_col)
                 .collect()
         };
-        Grid {
+        Ok(Grid {
             name: self.name.clone(),
             sheet: Some(self.name),
             page: None,
@@ -492,7 +569,7 @@ impl GridBuilder {
             row_lines: Vec::new(),
             rows,
             merged,
-        }
+        })
     }
 }
 
@@ -664,17 +741,19 @@ mod tests {
 
     #[test]
     fn builder_is_sparse_and_relative() {
+        let mut budget = Budget::new(1 << 20);
         let mut b = GridBuilder::new("s");
-        b.push(5, 3, Cell::text("a"));
-        b.push(7, 1, Cell::text("b"));
-        b.push(2_000_000, 0, Cell::text("far"));
+        b.push(5, 3, Cell::text("a"), &mut budget).unwrap();
+        b.push(7, 1, Cell::text("b"), &mut budget).unwrap();
+        b.push(2_000_000, 0, Cell::text("far"), &mut budget)
+            .unwrap();
         let merges = [
             Dimensions::new((5, 3), (6, 4)),
             Dimensions::new((0, 0), (1, 0)),
             Dimensions::new((4, 0), (5, 1)),
         ];
         let mut diags = Vec::new();
-        let g = b.finish(&merges, &mut diags);
+        let g = b.finish(&merges, &mut diags, &mut budget).unwrap();
         assert_eq!(g.origin, (5, 1));
         assert_eq!(g.rows.len(), 3);
         assert_eq!(g.rows[0].len(), 3);

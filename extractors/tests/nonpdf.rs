@@ -932,3 +932,89 @@ fn adversarial_inputs_stay_fast() {
         check_time(what, start.elapsed().as_secs_f64(), 1.0);
     }
 }
+
+/// A zip archive of stored members.
+fn zip_of(members: &[(&str, &str)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, text) in members {
+        w.start_file(*name, stored).unwrap();
+        w.write_all(text.as_bytes()).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+/// A one-sheet XLSX workbook whose sheet data is `rows` (`<row>` elements).
+fn xlsx_of(rows: &str) -> Vec<u8> {
+    zip_of(&[
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="s" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            &format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>"#
+            ),
+        ),
+    ])
+}
+
+#[test]
+fn scattered_cells_are_counted_as_laid_out() {
+    // Two cells a row, in columns A and XFD: 20 KB of XML, 2,000 rows of 16,384 cells once laid
+    // out (gigabytes).
+    let rows: String = (1..=2000)
+        .map(|r| {
+            format!(r#"<row r="{r}"><c r="A{r}"><v>1</v></c><c r="XFD{r}"><v>2</v></c></row>"#)
+        })
+        .collect();
+    let bytes = xlsx_of(&rows);
+    assert_eq!(detect(&bytes, "a.xlsx"), Format::Xlsx);
+    let err = yosan_extractors::extract(&bytes, "a.xlsx", &ExtractOptions::default()).err();
+    match &err {
+        Some(ExtractError::Sheet(e @ sheet::SheetError::SheetTooLarge { bytes, limit, .. })) => {
+            assert_eq!(e.code(), "sheet.too_large");
+            assert!(bytes > limit, "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // The same cells close together are an ordinary sheet.
+    let rows: String = (1..=2000)
+        .map(|r| format!(r#"<row r="{r}"><c r="A{r}"><v>1</v></c><c r="B{r}"><v>2</v></c></row>"#))
+        .collect();
+    let doc = yosan_extractors::extract(&xlsx_of(&rows), "a.xlsx", &ExtractOptions::default())
+        .expect("a 2,000 × 2 sheet");
+    assert_eq!(grid(&doc, "s").rows.len(), 2000);
+}
+
+#[test]
+fn ods_rows_repeated_past_the_limit_are_refused() {
+    let content = concat!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>"#,
+        r#"<table:table table:name="bomb"><table:table-row table:number-rows-repeated="6000">"#,
+        r#"<table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16384"><text:p>1</text:p></table:table-cell>"#,
+        r#"</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let bytes = zip_of(&[
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("content.xml", content),
+    ]);
+    // Refused before calamine expands it (expanded, it takes gigabytes).
+    let err = sheet::extract(&bytes, Format::Ods, &ExtractOptions::default()).err();
+    assert_eq!(err.map(|e| e.code()), Some("sheet.too_large"));
+}

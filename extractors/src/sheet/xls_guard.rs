@@ -74,7 +74,7 @@ fn u32_at(b: &[u8], i: usize) -> u32 {
 
 /// The little-endian words of `b`, which calamine asserts to be whole.
 fn words(b: &[u8], what: &str) -> Result<Vec<u32>, Stop> {
-    if b.len() % 4 != 0 {
+    if !b.len().is_multiple_of(4) {
         return Err(malformed(format!(
             "the {what} ends in a partial sector ({} bytes)",
             b.len()

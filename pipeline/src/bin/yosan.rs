@@ -60,7 +60,8 @@ enum Command {
         /// Largest input file read, in MiB; larger files fail with `limit.file_size`.
         #[arg(long, value_name = "MIB", default_value_t = 1024)]
         max_file_mb: u64,
-        /// Largest size a decompressed PDF stream or a workbook's zip members may reach, in MiB.
+        /// Largest size a decompressed PDF stream, a workbook's zip members or a workbook's cells
+        /// (as the spreadsheet reader expands them) may reach, in MiB.
         #[arg(long, value_name = "MIB")]
         max_decompressed_mb: Option<u64>,
         /// Deepest nesting of objects (PDF forms, references) the extractors follow.
