@@ -1161,20 +1161,7 @@ impl<'a> Book<'a> {
             return;
         }
         if code.is_none() && name.is_empty() {
-            // Amounts on a line of their own: they belong to the item above if it has none.
-            if let Some(t) = self
-                .left_wrap
-                .target
-                .filter(|&t| self.items[t].amounts.is_empty())
-            {
-                self.items[t].amounts = amounts;
-            } else {
-                self.diagnostics.push(diag_at(
-                    "budget_book.orphan_row",
-                    side.row,
-                    format!("amounts without a name: {:?}", side.text()),
-                ));
-            }
+            self.attach_orphan_amounts(self.left_wrap.target, amounts, side, "amounts");
             return;
         }
         let id = self.new_item(level, parent, side);
@@ -1338,19 +1325,7 @@ impl<'a> Book<'a> {
             return;
         }
         if code.is_none() && name.is_empty() {
-            if let Some(t) = self
-                .setsu_wrap
-                .target
-                .filter(|&t| self.items[t].amounts.is_empty())
-            {
-                self.items[t].amounts = amounts;
-            } else {
-                self.diagnostics.push(diag_at(
-                    "budget_book.orphan_row",
-                    side.row,
-                    format!("節 amount without a name: {:?}", side.text()),
-                ));
-            }
+            self.attach_orphan_amounts(self.setsu_wrap.target, amounts, side, "節 amount");
             return;
         }
         let (level, parent) = if code.is_some() {
@@ -1567,6 +1542,26 @@ impl<'a> Book<'a> {
                 });
             }
             return;
+        }
+    }
+
+    /// Amounts on a line of their own belong to the item above (`target`, the row a wrapped name
+    /// continues) if it has none; otherwise they are reported as an orphan row.
+    fn attach_orphan_amounts(
+        &mut self,
+        target: Option<usize>,
+        amounts: Vec<Amt>,
+        side: &Side,
+        what: &str,
+    ) {
+        if let Some(t) = target.filter(|&t| self.items[t].amounts.is_empty()) {
+            self.items[t].amounts = amounts;
+        } else {
+            self.diagnostics.push(diag_at(
+                "budget_book.orphan_row",
+                side.row,
+                format!("{what} without a name: {:?}", side.text()),
+            ));
         }
     }
 
