@@ -21,7 +21,7 @@
 //! instead: it keeps its CPU and memory until it ends on its own or the process exits (the worker
 //! threads never keep the process alive), and whatever it produces later is dropped — a worker
 //! writes to the store only after claiming its document, and an abandoned document can no longer
-//! be claimed. Documents after it run on a fresh thread pool, so a stuck worker never starves them.
+//! be claimed. A new document thread takes its place, so a stuck worker never starves the rest.
 
 use crate::context::DocContext;
 use crate::dataset::{self, DatasetError, RowSink, Staging, WrittenFile};
@@ -701,6 +701,16 @@ fn default_jobs(opts: &IngestOptions) -> usize {
     })
 }
 
+/// Sizes rayon's global pool, where the page tasks of every document run, to `jobs` threads. It
+/// can be sized once per process: a later run in the same process keeps the first size.
+fn page_pool_size(jobs: usize) {
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .stack_size(16 << 20)
+        .thread_name(|i| format!("yosan-page-{i}"))
+        .build_global();
+}
+
 fn build_pool(jobs: usize) -> Result<rayon::ThreadPool, IngestError> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
@@ -832,10 +842,13 @@ fn timed_out(input: &InputFile, read: Option<(String, i64)>, limit: Duration) ->
     res
 }
 
-/// Processes every input, `jobs` at a time, each as one task on the worker pool (no thread of its
-/// own: a thread per document cost more than the small documents of a nightly corpus). One that
-/// runs past the timeout is abandoned with its pool thread, and the documents after it go to a
-/// fresh pool. Returns the entries in input order.
+/// Processes every input, `jobs` at a time, on `jobs` long-lived document threads (no thread per
+/// document: that cost more than the small documents of a nightly corpus). The documents are not
+/// rayon tasks: a rayon thread waiting inside a join runs whatever task is queued, so a document
+/// queued behind a PDF's page tasks could run nested inside that PDF, and the PDF would then take
+/// as long as both (a stuck document would time out an innocent one). Page tasks run on rayon's
+/// pool, sized by [`page_pool_size`]. A document that runs past the timeout is abandoned with its
+/// thread, and a new thread takes its place. Returns the entries in input order.
 fn run_documents(
     inputs: &[InputFile],
     sources: Option<&Sources>,
@@ -846,8 +859,33 @@ fn run_documents(
 ) -> Result<Vec<(DocEntry, Home)>, IngestError> {
     let n = inputs.len();
     let mut results: Vec<Option<(DocEntry, Home)>> = (0..n).map(|_| None).collect();
-    let mut pool = Arc::new(build_pool(jobs)?);
-    let mut retired: Vec<Arc<rayon::ThreadPool>> = Vec::new();
+    page_pool_size(jobs);
+    type Job = Box<dyn FnOnce() + Send>;
+    let (job_tx, job_rx) = mpsc::channel::<Job>();
+    let job_rx = Arc::new(Mutex::new(job_rx));
+    let spawn_worker = |k: usize| -> Result<(), IngestError> {
+        let job_rx = job_rx.clone();
+        std::thread::Builder::new()
+            .name(format!("yosan-doc-{k}"))
+            .stack_size(16 << 20)
+            .spawn(move || loop {
+                let job = match job_rx.lock() {
+                    Ok(rx) => rx.recv(),
+                    Err(p) => p.into_inner().recv(),
+                };
+                match job {
+                    Ok(job) => job(),
+                    Err(_) => return,
+                }
+            })
+            .map(|_| ())
+            .map_err(|e| IngestError::Internal(format!("cannot start worker threads: {e}")))
+    };
+    let mut workers = 0;
+    while workers < jobs.max(1) {
+        spawn_worker(workers)?;
+        workers += 1;
+    }
     let (tx, rx) = mpsc::channel::<(usize, DocOutcome)>();
     let mut in_flight: BTreeMap<usize, (Instant, Arc<Mutex<Claim>>)> = BTreeMap::new();
     let mut next = 0;
@@ -905,7 +943,9 @@ fn run_documents(
                 };
                 let _ = tx.send((i, msg));
             };
-            pool.spawn(body);
+            job_tx
+                .send(Box::new(body))
+                .map_err(|_| IngestError::Internal("the document threads have ended".into()))?;
         }
         if in_flight.is_empty() {
             break;
@@ -949,7 +989,7 @@ fn run_documents(
                     .filter(|(_, (s, _))| now >= *s + limit)
                     .map(|(i, _)| *i)
                     .collect();
-                let mut abandoned = false;
+                let mut abandoned = 0;
                 for i in expired {
                     let read = {
                         let (_, claim) = &in_flight[&i];
@@ -968,7 +1008,7 @@ fn run_documents(
                         }
                     };
                     let (started, _) = in_flight.remove(&i).expect("in flight");
-                    abandoned = true;
+                    abandoned += 1;
                     let input = &inputs[i];
                     let res = timed_out(input, read, limit);
                     let id = store::document_id(
@@ -988,11 +1028,10 @@ fn run_documents(
                     report_finished(report, &entry, Home::New, i, n, started);
                     results[i] = Some((entry, Home::New));
                 }
-                if abandoned {
-                    // The abandoned workers keep their pool threads: later documents get new ones.
-                    // The old pool is kept (not shut down) while the documents still running on
-                    // it finish, as the page tasks of a PDF may need its other threads.
-                    retired.push(std::mem::replace(&mut pool, Arc::new(build_pool(jobs)?)));
+                // An abandoned document keeps its thread: a new one takes its place.
+                for _ in 0..abandoned {
+                    spawn_worker(workers)?;
+                    workers += 1;
                 }
             }
         }

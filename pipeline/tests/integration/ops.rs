@@ -45,8 +45,10 @@ fn ops_doc_timeout_fails_a_stuck_document_and_the_process_still_exits() {
             "2",
             "--doc-timeout",
             // Far above what any other document here takes even on a loaded machine (the test
-            // binary runs many ingests at once), far below the stuck one's hour.
-            "20",
+            // binary runs many ingests at once), far below the stuck one's hour. A document must
+            // never run nested inside another's wait (it once did, as rayon tasks: a PDF beside
+            // the stuck document was abandoned with it).
+            "10",
             "--out",
         ])
         .arg(&out)
