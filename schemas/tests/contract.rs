@@ -3,7 +3,6 @@
 //! the current data dictionary.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::PathBuf;
 use yosan_schemas::*;
 
 /// Check digit of a 全国地方公共団体コード, written out again here so that the
