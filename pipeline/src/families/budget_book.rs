@@ -1701,6 +1701,17 @@ impl<'a> Book<'a> {
                     .collect()
             })
         };
+        // Σ of the children at `level` (their `child` amount) = the item's `total` amount.
+        let sum_children =
+            |book: &mut Self, what: &str, i: usize, total: Role, level: Level, child: Role| {
+                let parts: Vec<(usize, Role)> = of(i, level, &book.items)
+                    .into_iter()
+                    .map(|j| (j, child))
+                    .collect();
+                if !parts.is_empty() {
+                    book.sum_check(what, (i, total), &parts);
+                }
+            };
         for i in 0..self.items.len() {
             let level = self.items[i].level;
             match level {
@@ -1739,13 +1750,14 @@ impl<'a> Book<'a> {
                         self.sum_check("財源", (i, Role::Current), &funds);
                     }
                     if level == Level::Moku {
-                        let setsu: Vec<(usize, Role)> = of(i, Level::Setsu, &self.items)
-                            .into_iter()
-                            .map(|j| (j, Role::SetsuAmount))
-                            .collect();
-                        if !setsu.is_empty() {
-                            self.sum_check("節", (i, Role::Current), &setsu);
-                        }
+                        sum_children(
+                            self,
+                            "節",
+                            i,
+                            Role::Current,
+                            Level::Setsu,
+                            Role::SetsuAmount,
+                        );
                         let expl = of(i, Level::Expl, &self.items);
                         if !expl.is_empty() && expl.iter().all(|&j| self.items[j].code.is_some()) {
                             let parts: Vec<(usize, Role)> =
@@ -1755,13 +1767,14 @@ impl<'a> Book<'a> {
                     }
                 }
                 Level::Setsu => {
-                    let subs: Vec<(usize, Role)> = of(i, Level::SubSetsu, &self.items)
-                        .into_iter()
-                        .map(|j| (j, Role::SetsuAmount))
-                        .collect();
-                    if !subs.is_empty() {
-                        self.sum_check("小区分", (i, Role::SetsuAmount), &subs);
-                    }
+                    sum_children(
+                        self,
+                        "小区分",
+                        i,
+                        Role::SetsuAmount,
+                        Level::SubSetsu,
+                        Role::SetsuAmount,
+                    );
                 }
                 Level::Expl if self.items[i].code.is_some() => {
                     let sub = of(i, Level::Expl, &self.items);
@@ -1782,13 +1795,7 @@ impl<'a> Book<'a> {
                     }
                 }
                 Level::Kan => {
-                    let kous: Vec<(usize, Role)> = of(i, Level::Kou, &self.items)
-                        .into_iter()
-                        .map(|j| (j, Role::Current))
-                        .collect();
-                    if !kous.is_empty() {
-                        self.sum_check("項", (i, Role::Current), &kous);
-                    }
+                    sum_children(self, "項", i, Role::Current, Level::Kou, Role::Current);
                 }
                 _ => {}
             }

@@ -8,6 +8,30 @@ fn yosan() -> Command {
     Command::new(env!("CARGO_BIN_EXE_yosan"))
 }
 
+/// Runs `yosan ingest` over `inputs` (a folder `in` of `dir` holding `plan.txt`, the 令和4年度
+/// plan, beside the files under test) with a manifest declaring the plan; returns the output
+/// folder and the exit status.
+fn ingest_beside_plan(
+    dir: &std::path::Path,
+    inputs: &std::path::Path,
+) -> (std::path::PathBuf, std::process::ExitStatus) {
+    std::fs::write(
+        dir.join("sources.json"),
+        r#"{"sources":[{"path":"in/plan.txt","jurisdiction":"横浜市","fiscal_year":2022}]}"#,
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let status = yosan()
+        .args(["ingest", "--quiet", "--out"])
+        .arg(&out)
+        .arg("--sources")
+        .arg(dir.join("sources.json"))
+        .arg(inputs)
+        .status()
+        .unwrap();
+    (out, status)
+}
+
 #[test]
 fn cli_exit_code_is_1_when_a_document_fails_and_the_rest_is_written() {
     let dir = temp_dir("cli-bad");
@@ -20,20 +44,7 @@ fn cli_exit_code_is_1_when_a_document_fails_and_the_rest_is_written() {
     .unwrap();
     std::fs::write(inputs.join("empty.csv"), b"").unwrap();
     std::fs::write(inputs.join("image.pdf"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
-    std::fs::write(
-        dir.join("sources.json"),
-        r#"{"sources":[{"path":"in/plan.txt","jurisdiction":"横浜市","fiscal_year":2022}]}"#,
-    )
-    .unwrap();
-    let out = dir.join("out");
-    let status = yosan()
-        .args(["ingest", "--quiet", "--out"])
-        .arg(&out)
-        .arg("--sources")
-        .arg(dir.join("sources.json"))
-        .arg(&inputs)
-        .status()
-        .unwrap();
+    let (out, status) = ingest_beside_plan(&dir, &inputs);
     assert_eq!(status.code(), Some(1));
     let docs = read_table(&out.join("documents.parquet"));
     assert_eq!(docs.height(), 3);
@@ -239,20 +250,7 @@ fn cli_broken_pdfs_each_fail_alone_and_the_rest_of_the_batch_is_written() {
         inputs.join("plan.txt"),
     )
     .unwrap();
-    std::fs::write(
-        dir.join("sources.json"),
-        r#"{"sources":[{"path":"in/plan.txt","jurisdiction":"横浜市","fiscal_year":2022}]}"#,
-    )
-    .unwrap();
-    let out = dir.join("out");
-    let status = yosan()
-        .args(["ingest", "--quiet", "--out"])
-        .arg(&out)
-        .arg("--sources")
-        .arg(dir.join("sources.json"))
-        .arg(&inputs)
-        .status()
-        .unwrap();
+    let (out, status) = ingest_beside_plan(&dir, &inputs);
     assert_eq!(status.code(), Some(1), "some documents failed");
     let docs = read_table(&out.join("documents.parquet"));
     let col = |name: &str| -> Vec<String> {
