@@ -33,15 +33,39 @@ pub fn shared(sub: &str) -> Option<PathBuf> {
     }
 }
 
-/// A fresh temporary folder under the target dir.
-pub fn temp_dir(name: &str) -> PathBuf {
-    let base = std::env::var_os("CARGO_TARGET_TMPDIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(std::env::temp_dir);
-    let p = base.join(format!("yosan-test-{name}-{}", std::process::id()));
+/// A fresh temporary folder, removed when the guard is dropped (kept, and its path printed, when
+/// the test is failing, to look into).
+pub struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("test files kept in {}", self.0.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// A fresh temporary folder (under the system's temporary folder) named after the test.
+pub fn temp_dir(name: &str) -> TempDir {
+    let p = std::env::temp_dir().join(format!("yosan-test-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&p);
     std::fs::create_dir_all(&p).expect("temp dir");
-    p
+    TempDir(p)
 }
 
 /// Runs every file under `dir` through the pipeline with `manifest`'s declarations.

@@ -18,7 +18,8 @@ fn seeds_reconciliation_r3_plan_and_r4_plan_agree_on_2021_figures() {
             })
             .expect("seed file")
     };
-    let out = temp_dir("recon-seeds").join("out");
+    let tmp = temp_dir("recon-seeds");
+    let out = tmp.join("out");
     let summary = ingest(
         &IngestOptions {
             inputs: vec![pick("000_"), pick("001_"), pick("002_")],
