@@ -78,12 +78,16 @@ batch_benchmarks() {
   # thousand files of an output within half a minute of deleting another one costs a scan per
   # file under the group lock; kernel time that the job count does not change.
   local t1="" kb1=0 t2="" kb2=0 t kb k=0
-  # One untimed run first, so that the binary and the corpus are read from the page cache.
+  # The binary and the corpus are read again before each run: some machines reclaim idle page
+  # cache within seconds (DAMON), and a run that reads its inputs from disk measures the disk.
+  warm() { find "$1" -type f -exec cat {} + >/dev/null; cat "$YOSAN" >/dev/null; }
+  # One untimed run first (its output is the one the incremental re-run below starts from).
   $(run_of "$tmp/c200" "$tmp/o2" 1 --full) >/dev/null 2>&1
   for _ in $(seq "${BATCH_RUNS:-5}"); do
     for j in 1 2; do
       k=$((k + 1))
       sync
+      warm "$tmp/c200"
       read -r t kb < <(RUNS=1 best_of $(run_of "$tmp/c200" "$tmp/runs/$k" $j --full))
       [ -n "${BENCH_VERBOSE:-}" ] && echo "  jobs $j: $t s, $kb KB" >&2
       if [ $j = 1 ]; then

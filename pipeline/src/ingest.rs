@@ -888,10 +888,16 @@ fn run_documents(
     }
     let (tx, rx) = mpsc::channel::<(usize, DocOutcome)>();
     let mut in_flight: BTreeMap<usize, (Instant, Arc<Mutex<Claim>>)> = BTreeMap::new();
+    // Largest files first: a large document taken up last would finish alone while the other
+    // threads idle. (Results keep the input order.)
+    let mut dispatch: Vec<usize> = (0..n).collect();
+    let size = |i: usize| std::fs::metadata(&inputs[i].path).map_or(0, |m| m.len());
+    let sizes: Vec<u64> = (0..n).map(size).collect();
+    dispatch.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
     let mut next = 0;
     loop {
         while in_flight.len() < jobs && next < n {
-            let i = next;
+            let i = dispatch[next];
             next += 1;
             report(&Event::DocumentStarted {
                 file: &inputs[i].name,
@@ -1192,10 +1198,23 @@ fn assemble(
         .map(|s| s.partitions.iter().map(|p| (&p.key, p)).collect())
         .unwrap_or_default();
     let parts: Vec<(&PartKey, Vec<usize>)> = parts.into_iter().collect();
-    let written: Vec<(WrittenFile, PartEntry)> = pool.install(|| {
-        parts
+    // Largest partitions first, so that a large one (a budget book's year) does not start last and
+    // leave the other threads idle; the results are put back in key order.
+    let rows_of = |(key, docs): &(&PartKey, Vec<usize>)| -> usize {
+        docs.iter()
+            .flat_map(|&i| entries[i].0.parts.iter())
+            .filter(|(k, _)| k == *key)
+            .map(|(_, span)| span.rows)
+            .sum()
+    };
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    order.sort_by_key(|&k| std::cmp::Reverse(rows_of(&parts[k])));
+    let mut written: Vec<(usize, (WrittenFile, PartEntry))> = pool.install(|| {
+        order
             .par_iter()
-            .map(|(key, docs)| {
+            .with_max_len(1)
+            .map(|&k| {
+                let (key, docs) = &parts[k];
                 assemble_partition(
                     key,
                     docs,
@@ -1205,9 +1224,12 @@ fn assemble(
                     previous_out,
                     staging,
                 )
+                .map(|w| (k, w))
             })
             .collect::<Result<Vec<_>, DatasetError>>()
     })?;
+    written.sort_by_key(|(k, _)| *k);
+    let written = written.into_iter().map(|(_, w)| w);
     let (mut outputs, part_entries): (Vec<WrittenFile>, Vec<PartEntry>) =
         written.into_iter().unzip();
     let totals = recon_totals(&part_entries);
