@@ -189,6 +189,58 @@ fn ops_json_logs_are_one_object_per_line_with_documents_and_the_summary() {
     assert!(manifest["summary"]["elapsed_ms"].as_u64().is_some());
 }
 
+/// A large file taken up last would finish alone while the other threads idle: documents start
+/// in order of size, and each event still names the document's place in the input list.
+#[test]
+fn ops_documents_start_largest_first_and_keep_their_input_index() {
+    let dir = temp_dir("ops-largest");
+    make_corpus(&dir);
+    let out = dir.join("out");
+    let o = yosan()
+        .args(["ingest", "--jobs", "1", "--log-format", "json", "--out"])
+        .arg(&out)
+        .arg("--sources")
+        .arg(dir.join("sources.json"))
+        .arg(dir.join("inputs"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let events: Vec<serde_json::Value> = stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let started: Vec<(String, u64)> = events
+        .iter()
+        .filter(|e| e["event"] == "document_started")
+        .map(|e| {
+            (
+                e["file"].as_str().unwrap().to_string(),
+                e["index"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(started.len() > 2, "{stderr}");
+    let size = |name: &str| std::fs::metadata(dir.join(name)).unwrap().len();
+    let sizes: Vec<u64> = started.iter().map(|(f, _)| size(f)).collect();
+    assert!(
+        sizes.windows(2).all(|w| w[0] >= w[1]),
+        "started in this order: {started:?} (sizes {sizes:?})"
+    );
+    // The index is the place in the input list, as in document_finished.
+    let mut indexes: Vec<u64> = started.iter().map(|(_, i)| *i).collect();
+    // (The fixtures listed by name are not in order of size, so this run tells the orders apart.)
+    assert_ne!(indexes, (1..=started.len() as u64).collect::<Vec<_>>());
+    indexes.sort();
+    assert_eq!(indexes, (1..=started.len() as u64).collect::<Vec<_>>());
+    for e in events.iter().filter(|e| e["event"] == "document_finished") {
+        let (_, i) = started
+            .iter()
+            .find(|(f, _)| e["file"] == f.as_str())
+            .unwrap();
+        assert_eq!(e["index"].as_u64(), Some(*i), "{e}");
+    }
+}
+
 #[test]
 fn ops_text_summary_reports_documents_rows_diagnostics_and_time() {
     let dir = temp_dir("ops-text");
