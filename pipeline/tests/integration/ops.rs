@@ -2,6 +2,7 @@
 
 use crate::common::{read_table, root, snapshot, temp_dir};
 use crate::incremental::{assert_same_dataset, make_corpus, options};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 use yosan::ingest::ingest;
@@ -138,14 +139,7 @@ fn ops_json_logs_are_one_object_per_line_with_documents_and_the_summary() {
     make_corpus(&dir);
     std::fs::write(dir.join("inputs/empty.csv"), b"").unwrap();
     let out = dir.join("out");
-    let o = yosan()
-        .args(["ingest", "--log-format", "json", "--out"])
-        .arg(&out)
-        .arg("--sources")
-        .arg(dir.join("sources.json"))
-        .arg(dir.join("inputs"))
-        .output()
-        .unwrap();
+    let o = ingest_corpus(&dir, &["--log-format", "json"]);
     assert_eq!(o.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&o.stderr);
     let events: Vec<serde_json::Value> = stderr
@@ -189,21 +183,27 @@ fn ops_json_logs_are_one_object_per_line_with_documents_and_the_summary() {
     assert!(manifest["summary"]["elapsed_ms"].as_u64().is_some());
 }
 
+/// `yosan ingest ARGS` over the corpus [`make_corpus`] wrote into `dir`, into `dir/out`.
+fn ingest_corpus(dir: &Path, args: &[&str]) -> std::process::Output {
+    yosan()
+        .arg("ingest")
+        .args(args)
+        .arg("--out")
+        .arg(dir.join("out"))
+        .arg("--sources")
+        .arg(dir.join("sources.json"))
+        .arg(dir.join("inputs"))
+        .output()
+        .unwrap()
+}
+
 /// A large file taken up last would finish alone while the other threads idle: documents start
 /// in order of size, and each event still names the document's place in the input list.
 #[test]
 fn ops_documents_start_largest_first_and_keep_their_input_index() {
     let dir = temp_dir("ops-largest");
     make_corpus(&dir);
-    let out = dir.join("out");
-    let o = yosan()
-        .args(["ingest", "--jobs", "1", "--log-format", "json", "--out"])
-        .arg(&out)
-        .arg("--sources")
-        .arg(dir.join("sources.json"))
-        .arg(dir.join("inputs"))
-        .output()
-        .unwrap();
+    let o = ingest_corpus(&dir, &["--jobs", "1", "--log-format", "json"]);
     let stderr = String::from_utf8_lossy(&o.stderr);
     let events: Vec<serde_json::Value> = stderr
         .lines()
