@@ -236,6 +236,14 @@ pub struct Grid {
 }
 
 impl Grid {
+    /// Where row `r` starts in the source, 1-based: its line in a text or delimited file, its
+    /// row number in a sheet.
+    pub fn source_row(&self, r: usize) -> i32 {
+        self.row_lines
+            .get(r)
+            .map_or(r as i32 + 1 + self.origin.0 as i32, |l| *l as i32)
+    }
+
     /// The cell at (row, col), or an empty cell outside the grid.
     pub fn cell(&self, row: usize, col: usize) -> &Cell {
         static EMPTY: Cell = Cell {

@@ -304,6 +304,21 @@ impl<E> From<SheetError> for SheetFailure<E> {
     }
 }
 
+/// What reading one sheet came to: `Ok(true)` read, `Ok(false)` failed on its own (reported, the
+/// other sheets go on), `Err` the whole document fails.
+fn sheet_read<E: std::fmt::Display>(
+    result: Result<(), SheetFailure<E>>,
+    name: &str,
+    opts: &ExtractOptions,
+    doc: &mut Document,
+) -> Result<bool, SheetError> {
+    match result {
+        Ok(()) => Ok(true),
+        Err(SheetFailure::Document(e)) => Err(e),
+        Err(SheetFailure::Sheet(e)) => sheet_failed(name, e, opts, doc).map(|()| false),
+    }
+}
+
 impl From<calamine::XlsxError> for SheetFailure<calamine::XlsxError> {
     fn from(e: calamine::XlsxError) -> Self {
         SheetFailure::Sheet(e)
@@ -359,13 +374,8 @@ fn read_xlsx(
             }
             Ok(())
         })();
-        match result {
-            Ok(()) => {}
-            Err(SheetFailure::Document(e)) => return Err(e),
-            Err(SheetFailure::Sheet(e)) => {
-                sheet_failed(&name, e, opts, doc)?;
-                continue;
-            }
+        if !sheet_read(result, &name, opts, doc)? {
+            continue;
         }
         doc.grids
             .push(b.finish(&merges, &mut doc.diagnostics, budget)?);
@@ -395,13 +405,8 @@ fn read_xlsb(
             }
             Ok(())
         })();
-        match result {
-            Ok(()) => {}
-            Err(SheetFailure::Document(e)) => return Err(e),
-            Err(SheetFailure::Sheet(e)) => {
-                sheet_failed(&name, e, opts, doc)?;
-                continue;
-            }
+        if !sheet_read(result, &name, opts, doc)? {
+            continue;
         }
         doc.grids.push(b.finish(&[], &mut doc.diagnostics, budget)?);
     }

@@ -890,9 +890,11 @@ fn run_documents(
     let mut in_flight: BTreeMap<usize, (Instant, Arc<Mutex<Claim>>)> = BTreeMap::new();
     // Largest files first: a large document taken up last would finish alone while the other
     // threads idle. (Results keep the input order.)
+    let sizes: Vec<u64> = inputs
+        .iter()
+        .map(|i| std::fs::metadata(&i.path).map_or(0, |m| m.len()))
+        .collect();
     let mut dispatch: Vec<usize> = (0..n).collect();
-    let size = |i: usize| std::fs::metadata(&inputs[i].path).map_or(0, |m| m.len());
-    let sizes: Vec<u64> = (0..n).map(size).collect();
     dispatch.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
     let mut next = 0;
     loop {
@@ -1241,15 +1243,8 @@ fn assemble(
 
     // When every document and every partition is the previous output's, so are the tables
     // that gather them all: they are linked, not rewritten.
-    let unchanged = previous.is_some_and(|prev| {
-        entries.iter().all(|(_, home)| *home == Home::Previous)
-            && prev
-                .documents
-                .iter()
-                .map(|d| &d.id)
-                .eq(entries.iter().map(|(e, _)| &e.id))
-            && prev.partitions == part_entries
-    });
+    let unchanged = previous
+        .is_some_and(|prev| same_documents(prev, entries) && prev.partitions == part_entries);
     let whole_tables = [
         "documents.parquet",
         "diagnostics.parquet",
@@ -1362,15 +1357,21 @@ fn link_reused_documents(
     Ok(())
 }
 
-/// True when every document is the previous output's, in the same order, and the previous
-/// output still has every file the state lists.
-fn nothing_changed(prev: &State, entries: &[(DocEntry, Home)], out: &Path) -> bool {
+/// True when every document is taken from the previous output, and they are its documents in
+/// its order.
+fn same_documents(prev: &State, entries: &[(DocEntry, Home)]) -> bool {
     entries.iter().all(|(_, home)| *home == Home::Previous)
         && prev
             .documents
             .iter()
             .map(|d| &d.id)
             .eq(entries.iter().map(|(e, _)| &e.id))
+}
+
+/// True when every document is the previous output's, in the same order, and the previous
+/// output still has every file the state lists.
+fn nothing_changed(prev: &State, entries: &[(DocEntry, Home)], out: &Path) -> bool {
+    same_documents(prev, entries)
         && prev
             .partitions
             .iter()
@@ -1627,27 +1628,19 @@ pub fn ingest(opts: &IngestOptions, report: &dyn Fn(&Event)) -> Result<Summary, 
             .and_then(|_| std::fs::rename(&tmp, opts.out.join("manifest.json")))
             .map_err(|e| IngestError::Manifest(e.to_string()))?;
         drop(staging);
-        lap("commit", &mut phases);
-        let mut summary = manifest.summary;
-        summary.phases_ms = phases;
-        summary.elapsed_ms = started.elapsed().as_millis();
-        report(&Event::RunFinished {
-            out: &opts.out.display().to_string(),
-            summary: &summary,
-        });
-        return Ok(summary);
+    } else {
+        std::fs::write(staging.dir.join("manifest.json"), json)
+            .map_err(|e| IngestError::Manifest(e.to_string()))?;
+        // Test hook: hold the finished staging folder before the commit, so that tests can kill
+        // the run at its most delicate point and see the previous output survive.
+        if let Some(ms) = std::env::var("YOSAN_PAUSE_BEFORE_COMMIT_MS")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+        {
+            std::thread::sleep(Duration::from_millis(ms));
+        }
+        staging.commit()?;
     }
-    std::fs::write(staging.dir.join("manifest.json"), json)
-        .map_err(|e| IngestError::Manifest(e.to_string()))?;
-    // Test hook: hold the finished staging folder before the commit, so that tests can kill the
-    // run at its most delicate point and see the previous output survive.
-    if let Some(ms) = std::env::var("YOSAN_PAUSE_BEFORE_COMMIT_MS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-    {
-        std::thread::sleep(Duration::from_millis(ms));
-    }
-    staging.commit()?;
     lap("commit", &mut phases);
     let mut summary = manifest.summary;
     summary.phases_ms = phases;

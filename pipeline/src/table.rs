@@ -100,6 +100,18 @@ pub struct Location {
     pub bbox: Option<[f32; 4]>,
 }
 
+impl Location {
+    /// Source row `row` (1-based, see [`yosan_extractors::Grid::source_row`]) of `grid`'s page or sheet.
+    pub fn in_grid(grid: &yosan_extractors::Grid, row: i32) -> Location {
+        Location {
+            page: grid.page.map(|p| p as i32),
+            sheet: grid.sheet.clone(),
+            row: Some(row),
+            bbox: None,
+        }
+    }
+}
+
 /// One row of a hierarchical table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HierRow {

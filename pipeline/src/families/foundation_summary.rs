@@ -191,16 +191,7 @@ fn read_table(grid: &Grid, h: usize, cols: Vec<(usize, ColumnSpec)>, unit: Unit)
             level,
             kind,
             amounts,
-            location: Location {
-                page: grid.page.map(|p| p as i32),
-                sheet: grid.sheet.clone(),
-                row: Some(
-                    grid.row_lines
-                        .get(r)
-                        .map_or(r as i32 + 1 + grid.origin.0 as i32, |l| *l as i32),
-                ),
-                bbox: None,
-            },
+            location: Location::in_grid(grid, grid.source_row(r)),
         });
     }
     HierTable {

@@ -594,7 +594,7 @@ fn read_grid(doc: &Document, grid: &Grid, lay: &Layout, ctx: &DocContext, out: &
                     level: "項目".to_string(),
                     kind: RowKind::Item,
                     amounts,
-                    location: location(grid, where_(r).0),
+                    location: Location::in_grid(grid, where_(r).0),
                 });
             }
             continue;
@@ -618,7 +618,7 @@ fn read_grid(doc: &Document, grid: &Grid, lay: &Layout, ctx: &DocContext, out: &
                 level: lay.labels[k].1.clone(),
                 kind: RowKind::Reference,
                 amounts,
-                location: location(grid, where_(r).0),
+                location: Location::in_grid(grid, where_(r).0),
             });
             continue;
         }
@@ -675,7 +675,7 @@ fn read_grid(doc: &Document, grid: &Grid, lay: &Layout, ctx: &DocContext, out: &
             },
             kind,
             amounts,
-            location: location(grid, where_(r).0),
+            location: Location::in_grid(grid, where_(r).0),
         });
     }
     if table.rows.is_empty() {
@@ -715,15 +715,6 @@ fn read_grid(doc: &Document, grid: &Grid, lay: &Layout, ctx: &DocContext, out: &
         }
     }
     out.add_table(lines, report);
-}
-
-fn location(grid: &Grid, row: i32) -> Location {
-    Location {
-        page: grid.page.map(|p| p as i32),
-        sheet: grid.sheet.clone(),
-        row: Some(row),
-        bbox: None,
-    }
 }
 
 #[cfg(test)]

@@ -114,10 +114,7 @@ fn parse_grid(grid: &Grid, lay: &Layout, ctx: &DocContext, unit: Unit, out: &mut
             c.and_then(|c| row.get(c))
                 .map(|x| x.text.trim().to_string())
         };
-        let source_row = grid
-            .row_lines
-            .get(r)
-            .map_or(r as i32 + 1 + grid.origin.0 as i32, |l| *l as i32);
+        let source_row = grid.source_row(r);
         if row.iter().all(|c| c.text.trim().is_empty()) {
             continue;
         }

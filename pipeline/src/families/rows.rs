@@ -91,11 +91,7 @@ fn grid_row(grid: &Grid, r: usize) -> Row {
         cells,
         page: grid.page,
         sheet: grid.sheet.clone(),
-        line: Some(
-            grid.row_lines
-                .get(r)
-                .map_or(r as i32 + 1 + grid.origin.0 as i32, |l| *l as i32),
-        ),
+        line: Some(grid.source_row(r)),
         col0: if grid.row_lines.is_empty() {
             grid.origin.1
         } else {

@@ -341,16 +341,7 @@ fn grid_table(doc: &Document, ctx: &DocContext, prefix: &[(String, String)]) -> 
             if amounts.iter().all(|a| a.blank) {
                 continue;
             }
-            let location = Location {
-                page: grid.page.map(|p| p as i32),
-                sheet: grid.sheet.clone(),
-                row: Some(
-                    grid.row_lines
-                        .get(r)
-                        .map_or(r as i32 + 1 + grid.origin.0 as i32, |l| *l as i32),
-                ),
-                bbox: None,
-            };
+            let location = Location::in_grid(grid, grid.source_row(r));
             let is_total = is_total_name(&text);
             raw.push((text, amounts, location));
             if is_total {
