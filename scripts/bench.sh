@@ -7,7 +7,7 @@
 #   - batch (issue 6), over 200 documents (the fixtures repeated with distinct content, plus the
 #     Fuji book when present): throughput with 2 jobs ≥ 1.8 × with 1 job; peak memory with 200
 #     documents ≤ 1.2 × with 10; an incremental re-run with nothing changed < 1 s + hashing time.
-# BENCH=pdf or BENCH=batch runs one section only; BATCH_RUNS (default 5) sets how many times each
+# BENCH=pdf or BENCH=batch runs one section only; BATCH_RUNS (default 7) sets how many times each
 # job count runs for the throughput figure; BENCH_VERBOSE=1 prints each of those runs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -80,7 +80,10 @@ batch_benchmarks() {
   # Memory: the 10-document corpus is run with 2 jobs in the same turns. A run's peak varies by
   # some megabytes with how the threads' allocations happen to meet, so the peaks are compared
   # by their median over as many runs (the highest is printed too).
-  local t1="" t2="" ts="" t kb k=0 kbs1=() kbs2=() kbss=()
+  # The speed-up is the best 1-job time over the best 2-job time. The ratio of each pair of
+  # neighbouring runs is printed too (median and range): on a machine whose speed drifts, it
+  # shows how far the best-of figure can be trusted.
+  local t1="" t2="" ts="" t kb k=0 kbs1=() kbs2=() kbss=() pair1="" pairs=()
   # The binary and the corpus are read again before each run: some machines reclaim idle page
   # cache within seconds (DAMON), and a run that reads its inputs from disk measures the disk.
   warm() { find "$1" -type f -exec cat {} + >/dev/null; cat "$YOSAN" >/dev/null; }
@@ -90,7 +93,7 @@ batch_benchmarks() {
   highest() { printf '%s\n' "$@" | sort -n | tail -n 1; }
   # One untimed run first (its output is the one the incremental re-run below starts from).
   $(run_of "$tmp/c200" "$tmp/o2" 1 --full) >/dev/null 2>&1
-  for _ in $(seq "${BATCH_RUNS:-5}"); do
+  for _ in $(seq "${BATCH_RUNS:-7}"); do
     for run in 1 2 small; do
       k=$((k + 1))
       local corpus="$tmp/c200" j=$run
@@ -100,8 +103,8 @@ batch_benchmarks() {
       read -r t kb < <(RUNS=1 best_of $(run_of "$corpus" "$tmp/runs/$k" $j --full))
       [ -n "${BENCH_VERBOSE:-}" ] && echo "  $(basename "$corpus") jobs $j: $t s, $kb KB" >&2
       case $run in
-        1) t1=$(best "$t1" "$t"); kbs1+=("$kb") ;;
-        2) t2=$(best "$t2" "$t"); kbs2+=("$kb") ;;
+        1) t1=$(best "$t1" "$t"); kbs1+=("$kb"); pair1=$t ;;
+        2) t2=$(best "$t2" "$t"); kbs2+=("$kb"); pairs+=("$(ratio "$pair1" "$t")") ;;
         small) ts=$(best "$ts" "$t"); kbss+=("$kb") ;;
       esac
     done
@@ -111,6 +114,9 @@ batch_benchmarks() {
   printf "%-44s %7.2f s  %7d KB peak (median; highest %d)\n" "ingest $n_big documents, --jobs 1" "$t1" "$(median "${kbs1[@]}")" "$(highest "${kbs1[@]}")"
   printf "%-44s %7.2f s  %7d KB peak (median; highest %d)  speed-up %s (target ≥ 1.80; load before: %s)\n" \
     "ingest $n_big documents, --jobs 2" "$t2" "$m2" "$(highest "${kbs2[@]}")" "$(ratio "$t1" "$t2")" "$load"
+  printf "%-44s %7s    %7s       median %s, lowest %s, highest %s\n" "speed-up of each pair of runs" "" "" \
+    "$(printf '%s\n' "${pairs[@]}" | sort -n | awk '{v[NR]=$1} END{print (NR%2) ? v[(NR+1)/2] : sprintf("%.2f", (v[NR/2]+v[NR/2+1])/2)}')" \
+    "$(printf '%s\n' "${pairs[@]}" | sort -n | head -n 1)" "$(highest "${pairs[@]}")"
   printf "%-44s %7.2f s  %7d KB peak (median; highest %d)\n" "ingest $n_small documents, --jobs 2" "$ts" "$ms" "$(highest "${kbss[@]}")"
   printf "%-44s %7s    %7s       ratio %s (target ≤ 1.20)\n" \
     "peak memory, $n_big vs $n_small documents" "" "" "$(ratio "$m2" "$ms")"
@@ -119,7 +125,7 @@ batch_benchmarks() {
     python3 scripts/bench_corpus.py "$n_big" "$tmp/t200"
     python3 scripts/bench_corpus.py "$n_small" "$tmp/t10"
     local big=() small=()
-    for _ in $(seq "${BATCH_RUNS:-5}"); do
+    for _ in $(seq "${BATCH_RUNS:-7}"); do
       k=$((k + 1)); read -r _ kb < <(RUNS=1 best_of $(run_of "$tmp/t200" "$tmp/runs/$k" 2 --full)); big+=("$kb")
       k=$((k + 1)); read -r _ kb < <(RUNS=1 best_of $(run_of "$tmp/t10" "$tmp/runs/$k" 2 --full)); small+=("$kb")
     done
