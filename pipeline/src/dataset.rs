@@ -308,6 +308,19 @@ pub fn write_budget_lines(
     Ok(written)
 }
 
+/// Makes polars' one buffer of zeroes before the run allocates anything large. Polars keeps a
+/// single 8 MiB buffer of zeroes, made on first use and never freed, for the validity bitmap of
+/// every column that is entirely null. Made at the start, it comes as fresh zeroed memory from
+/// the system and is never written. Made by the first all-null column in the middle of a run, it
+/// is zeroed by writing over recycled memory, and then 8 MiB are added to the peak or not,
+/// depending on what the allocator happens to have free at that moment. [`ingest`] calls this
+/// once, at its start.
+///
+/// [`ingest`]: crate::ingest::ingest
+pub fn prepare() {
+    let _ = polars_arrow::bitmap::Bitmap::new_zeroed(1);
+}
+
 /// Rows per Parquet row group for tables written in pieces: bounds the rows held in memory while
 /// a partition is assembled, whatever the size of the partition.
 pub const ROW_GROUP_ROWS: usize = 1024;

@@ -1472,6 +1472,7 @@ fn summarise(entries: &[(DocEntry, Home)], removed: usize) -> Summary {
 /// run-level problems are errors.
 pub fn ingest(opts: &IngestOptions, report: &dyn Fn(&Event)) -> Result<Summary, IngestError> {
     let started = Instant::now();
+    crate::dataset::prepare();
     let started_unix = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
