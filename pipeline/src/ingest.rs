@@ -1211,25 +1211,41 @@ fn assemble(
     };
     let mut order: Vec<usize> = (0..parts.len()).collect();
     order.sort_by_key(|&k| std::cmp::Reverse(rows_of(&parts[k])));
-    let mut written: Vec<(usize, (WrittenFile, PartEntry))> = pool.install(|| {
-        order
-            .par_iter()
-            .with_max_len(1)
-            .map(|&k| {
-                let (key, docs) = &parts[k];
-                assemble_partition(
-                    key,
-                    docs,
-                    entries,
-                    dirs,
-                    previous_parts.get(key).copied(),
-                    previous_out,
-                    staging,
-                )
-                .map(|w| (k, w))
-            })
-            .collect::<Result<Vec<_>, DatasetError>>()
-    })?;
+    // The documents' own diagnostics, most of diagnostics.parquet, depend on no partition: they
+    // are written while the partitions are assembled (a task taken up first by the other
+    // thread), not after them on one thread while the others wait. Not when the documents are
+    // the previous output's: the whole tables are then reused as they are.
+    let reuse_whole = previous.is_some_and(|prev| same_documents(prev, entries));
+    let (written, early_diagnostics) = pool.install(|| {
+        rayon::join(
+            || {
+                order
+                    .par_iter()
+                    .with_max_len(1)
+                    .map(|&k| {
+                        let (key, docs) = &parts[k];
+                        assemble_partition(
+                            key,
+                            docs,
+                            entries,
+                            dirs,
+                            previous_parts.get(key).copied(),
+                            previous_out,
+                            staging,
+                        )
+                        .map(|w| (k, w))
+                    })
+                    .collect::<Result<Vec<_>, DatasetError>>()
+            },
+            || {
+                (!reuse_whole)
+                    .then(|| document_diagnostics(entries, dirs, staging))
+                    .transpose()
+            },
+        )
+    });
+    let mut written: Vec<(usize, (WrittenFile, PartEntry))> = written?;
+    let early_diagnostics = early_diagnostics?;
     written.sort_by_key(|(k, _)| *k);
     let written = written.into_iter().map(|(_, w)| w);
     let (mut outputs, part_entries): (Vec<WrittenFile>, Vec<PartEntry>) =
@@ -1276,7 +1292,76 @@ fn assemble(
         return Ok((outputs, part_entries, totals));
     }
 
-    // documents: one row per input, by name; reconciliation diagnostics count for their file.
+    // diagnostics: each document's, in document order, then the reconciliation's by partition.
+    let mut sink = match early_diagnostics {
+        Some(sink) => sink,
+        None => document_diagnostics(entries, dirs, staging)?,
+    };
+    for p in part_entries.iter().filter(|p| p.recon_diagnostics.rows > 0) {
+        store::for_each_json(&part_file(p), p.recon_diagnostics, |d| sink.push(d))?;
+    }
+    // documents and reconciliation, side by side, while the diagnostics are finished here.
+    let (diagnostics, (documents, reconciliation)) = pool.install(|| {
+        rayon::join(
+            || sink.finish(),
+            || {
+                rayon::join(
+                    || write_documents(entries, &totals, staging),
+                    || write_reconciliation(&part_entries, &part_file, staging),
+                )
+            },
+        )
+    });
+    let (rows, bytes) = documents?;
+    outputs.push(WrittenFile {
+        path: "documents.parquet".into(),
+        rows,
+        bytes,
+    });
+    let (rows, bytes) = diagnostics?;
+    outputs.push(WrittenFile {
+        path: "diagnostics.parquet".into(),
+        rows,
+        bytes,
+    });
+    let (rows, bytes) = reconciliation?;
+    outputs.push(WrittenFile {
+        path: "reconciliation.parquet".into(),
+        rows,
+        bytes,
+    });
+
+    link_reused_documents(entries, dirs)?;
+    Ok((outputs, part_entries, totals))
+}
+
+/// Starts diagnostics.parquet with every document's diagnostics, in document order.
+fn document_diagnostics(
+    entries: &[(DocEntry, Home)],
+    dirs: &StoreDirs,
+    staging: &Path,
+) -> Result<RowSink<DiagnosticRecord>, DatasetError> {
+    let mut sink = RowSink::create(
+        &staging.join("diagnostics.parquet"),
+        "diagnostics",
+        dataset::diagnostics_frame,
+    )?;
+    for (e, home) in entries {
+        if e.diagnostics.rows > 0 {
+            let diags = store::read_diagnostics(&dirs.file(*home, &e.id), e.diagnostics)?;
+            sink.extend(diags)?;
+        }
+    }
+    Ok(sink)
+}
+
+/// documents.parquet: one row per input, by name; reconciliation diagnostics count for their
+/// file. Returns rows and bytes.
+fn write_documents(
+    entries: &[(DocEntry, Home)],
+    totals: &ReconTotals,
+    staging: &Path,
+) -> Result<(usize, u64), DatasetError> {
     let mut records: Vec<&DocumentRecord> = entries.iter().map(|(e, _)| &e.record).collect();
     records.sort_by(|a, b| a.source_file.cmp(&b.source_file));
     let mut records: Vec<DocumentRecord> = records.into_iter().cloned().collect();
@@ -1293,35 +1378,15 @@ fn assemble(
         &staging.join("documents.parquet"),
         "documents",
     )?;
-    outputs.push(WrittenFile {
-        path: "documents.parquet".into(),
-        rows: records.len(),
-        bytes,
-    });
+    Ok((records.len(), bytes))
+}
 
-    // diagnostics: each document's, in document order, then the reconciliation's by partition.
-    let mut sink = RowSink::create(
-        &staging.join("diagnostics.parquet"),
-        "diagnostics",
-        dataset::diagnostics_frame,
-    )?;
-    for (e, home) in entries {
-        if e.diagnostics.rows > 0 {
-            let diags = store::read_diagnostics(&dirs.file(*home, &e.id), e.diagnostics)?;
-            sink.extend(diags)?;
-        }
-    }
-    for p in part_entries.iter().filter(|p| p.recon_diagnostics.rows > 0) {
-        store::for_each_json(&part_file(p), p.recon_diagnostics, |d| sink.push(d))?;
-    }
-    let (rows, bytes) = sink.finish()?;
-    outputs.push(WrittenFile {
-        path: "diagnostics.parquet".into(),
-        rows,
-        bytes,
-    });
-
-    // reconciliation: amounts seen in more than one place, compared, by partition.
+/// reconciliation.parquet: amounts seen in more than one place, compared, by partition.
+fn write_reconciliation(
+    part_entries: &[PartEntry],
+    part_file: &(dyn Fn(&PartEntry) -> PathBuf + Sync),
+    staging: &Path,
+) -> Result<(usize, u64), DatasetError> {
     let mut sink = RowSink::create(
         &staging.join("reconciliation.parquet"),
         "reconciliation",
@@ -1330,15 +1395,7 @@ fn assemble(
     for p in part_entries.iter().filter(|p| p.recon_rows.rows > 0) {
         store::for_each_json(&part_file(p), p.recon_rows, |r| sink.push(r))?;
     }
-    let (rows, bytes) = sink.finish()?;
-    outputs.push(WrittenFile {
-        path: "reconciliation.parquet".into(),
-        rows,
-        bytes,
-    });
-
-    link_reused_documents(entries, dirs)?;
-    Ok((outputs, part_entries, totals))
+    sink.finish()
 }
 
 /// The store files of reused documents move into the new output with it.
