@@ -1099,7 +1099,7 @@ fn assemble_partition(
     let rel = key.rel_path();
     let target = staging.join(&rel);
     let id = store::part_id(key, &ids);
-    let part_file = |out: &Path| out.join(store::PARTS_DIR).join(format!("{id}.jsonl"));
+    let part_file = |out: &Path| store::part_file(out, &id);
     let old = previous_out.join(&rel);
     // A partition whose reconciliation found nothing has no reconciliation file.
     let has_recon = |p: &PartEntry| p.recon_rows.rows + p.recon_diagnostics.rows > 0;
@@ -1251,11 +1251,6 @@ fn assemble(
     let (mut outputs, part_entries): (Vec<WrittenFile>, Vec<PartEntry>) =
         written.into_iter().unzip();
     let totals = recon_totals(&part_entries);
-    let part_file = |p: &PartEntry| {
-        staging
-            .join(store::PARTS_DIR)
-            .join(format!("{}.jsonl", p.id))
-    };
 
     // When every document and every partition is the previous output's, so are the tables
     // that gather them all: they are linked, not rewritten.
@@ -1298,7 +1293,11 @@ fn assemble(
         None => document_diagnostics(entries, dirs, staging)?,
     };
     for p in part_entries.iter().filter(|p| p.recon_diagnostics.rows > 0) {
-        store::for_each_json(&part_file(p), p.recon_diagnostics, |d| sink.push(d))?;
+        store::for_each_json(
+            &store::part_file(staging, &p.id),
+            p.recon_diagnostics,
+            |d| sink.push(d),
+        )?;
     }
     // documents and reconciliation, side by side, while the diagnostics are finished here.
     let (diagnostics, (documents, reconciliation)) = pool.install(|| {
@@ -1307,7 +1306,7 @@ fn assemble(
             || {
                 rayon::join(
                     || write_documents(entries, &totals, staging),
-                    || write_reconciliation(&part_entries, &part_file, staging),
+                    || write_reconciliation(&part_entries, staging),
                 )
             },
         )
@@ -1384,7 +1383,6 @@ fn write_documents(
 /// reconciliation.parquet: amounts seen in more than one place, compared, by partition.
 fn write_reconciliation(
     part_entries: &[PartEntry],
-    part_file: &(dyn Fn(&PartEntry) -> PathBuf + Sync),
     staging: &Path,
 ) -> Result<(usize, u64), DatasetError> {
     let mut sink = RowSink::create(
@@ -1393,7 +1391,9 @@ fn write_reconciliation(
         crate::reconcile::reconciliation_frame,
     )?;
     for p in part_entries.iter().filter(|p| p.recon_rows.rows > 0) {
-        store::for_each_json(&part_file(p), p.recon_rows, |r| sink.push(r))?;
+        store::for_each_json(&store::part_file(staging, &p.id), p.recon_rows, |r| {
+            sink.push(r)
+        })?;
     }
     sink.finish()
 }

@@ -145,6 +145,11 @@ pub struct PartEntry {
 /// The partitions' reconciliation store, relative to the output folder.
 pub const PARTS_DIR: &str = ".yosan/parts";
 
+/// A partition's reconciliation store file in the output folder `out`.
+pub fn part_file(out: &Path, id: &str) -> PathBuf {
+    out.join(PARTS_DIR).join(format!("{id}.jsonl"))
+}
+
 /// A partition's store id: its key and the documents it is made of, hashed. Everything the
 /// partition holds, its reconciliation included, is a function of these.
 pub fn part_id(key: &PartKey, docs: &[String]) -> String {

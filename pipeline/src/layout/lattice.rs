@@ -146,14 +146,7 @@ pub fn regions(rules: &[Rule]) -> Vec<Region> {
         if bounds.len() < 2 {
             continue;
         }
-        let columns = bounds
-            .windows(2)
-            .map(|w| Column {
-                x0: w[0],
-                x1: w[1],
-                page: None,
-            })
-            .collect();
+        let columns = Column::between(&bounds);
         let mut row_rules: Vec<f32> = h.iter().map(|s| s.at).collect();
         row_rules.sort_by(f32::total_cmp);
         out.push(Region {

@@ -62,6 +62,20 @@ pub struct Column {
     pub page: Option<u32>,
 }
 
+impl Column {
+    /// The columns between consecutive boundaries (sorted x positions), on no particular page.
+    pub fn between(bounds: &[f32]) -> Vec<Column> {
+        bounds
+            .windows(2)
+            .map(|w| Column {
+                x0: w[0],
+                x1: w[1],
+                page: None,
+            })
+            .collect()
+    }
+}
+
 /// One cell: the words of one line that fall into one column, or a sheet cell.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
@@ -364,6 +378,24 @@ struct Block {
     x1: f32,
 }
 
+impl Block {
+    /// The top of its highest region.
+    fn top(&self) -> f32 {
+        self.regions
+            .iter()
+            .map(|r| r.y0)
+            .fold(f32::INFINITY, f32::min)
+    }
+
+    /// The bottom of its lowest region.
+    fn bottom(&self) -> f32 {
+        self.regions
+            .iter()
+            .map(|r| r.y1)
+            .fold(f32::NEG_INFINITY, f32::max)
+    }
+}
+
 /// The tables of one PDF page. Ruled boxes with the same column boundaries make one table;
 /// boxes side by side (the two halves of an A3 spread) make one table each, and so do boxes with
 /// different columns one above the other. A page with no ruled box is read as one stream table.
@@ -460,27 +492,8 @@ pub fn page_tables(page: &Page) -> Vec<Table> {
         if targets.is_empty() {
             // Outside every region: side-by-side groups by x; else the next block below.
             let below = (0..n)
-                .filter(|&bi| {
-                    blocks[bi]
-                        .regions
-                        .iter()
-                        .map(|r| r.y0)
-                        .fold(f32::INFINITY, f32::min)
-                        >= cy
-                })
-                .min_by(|&a, &b| {
-                    let ya = blocks[a]
-                        .regions
-                        .iter()
-                        .map(|r| r.y0)
-                        .fold(f32::INFINITY, f32::min);
-                    let yb = blocks[b]
-                        .regions
-                        .iter()
-                        .map(|r| r.y0)
-                        .fold(f32::INFINITY, f32::min);
-                    ya.total_cmp(&yb)
-                });
+                .filter(|&bi| blocks[bi].top() >= cy)
+                .min_by(|&a, &b| blocks[a].top().total_cmp(&blocks[b].top()));
             let side_by_side: Vec<usize> = (0..n)
                 .filter(|&bi| {
                     (0..n).any(|bj| {
@@ -496,19 +509,8 @@ pub fn page_tables(page: &Page) -> Vec<Table> {
                 targets.push(b);
             } else if n > 0 {
                 // The last block above.
-                let above = (0..n).max_by(|&a, &b| {
-                    let ya = blocks[a]
-                        .regions
-                        .iter()
-                        .map(|r| r.y1)
-                        .fold(f32::NEG_INFINITY, f32::max);
-                    let yb = blocks[b]
-                        .regions
-                        .iter()
-                        .map(|r| r.y1)
-                        .fold(f32::NEG_INFINITY, f32::max);
-                    ya.total_cmp(&yb)
-                });
+                let above =
+                    (0..n).max_by(|&a, &b| blocks[a].bottom().total_cmp(&blocks[b].bottom()));
                 targets.extend(above);
             }
         }

@@ -89,14 +89,7 @@ pub fn columns(lines: &[&TextLine], x0: f32, x1: f32) -> (Vec<Column>, Vec<f32>)
         }
     }
     bounds.push(x1);
-    let columns: Vec<Column> = bounds
-        .windows(2)
-        .map(|w| Column {
-            x0: w[0],
-            x1: w[1],
-            page: None,
-        })
-        .collect();
+    let columns = Column::between(&bounds);
     // Indentation is measured from the leftmost word of each column (item numbers included).
     let mut content = vec![f32::INFINITY; columns.len()];
     for l in lines {
